@@ -1,0 +1,36 @@
+# Two commands set up everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export TF_ENABLE_ONEDNN_OPTS ?= 0
+
+.PHONY: demo test lint build check-build bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/course build --check
+	@echo "== public checks on the untouched stubs (exercises/) =="
+	-$(BIN)/course check
+	@echo "== public checks on the reference solutions (solutions/) =="
+	$(BIN)/course check --path solutions
+
+test: $(STAMP)
+	$(BIN)/ruff check grader tests bench solutions
+	$(BIN)/python -m pytest -n auto tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check grader tests bench solutions
+	$(BIN)/ruff format --check grader tests bench
+
+build: $(STAMP)
+	$(BIN)/course build
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

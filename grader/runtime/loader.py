@@ -1,0 +1,90 @@
+"""Load a student's exercise file (``.py`` or ``.ipynb``) into a fresh module.
+
+Notebooks are flattened to their code cells: line magics (``%``) and shell lines (``!``) are
+dropped, a cell that starts with a cell magic (``%%``) is skipped, and so are nbgrader test cells,
+which call the graders themselves. Files may carry a UTF-8 BOM and CRLF line endings.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from pathlib import Path
+
+
+class LoadError(Exception):
+    """The file cannot be turned into Python source (unreadable, not UTF-8, broken JSON)."""
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"{name}: UTF-8 텍스트가 아닙니다 (바이트 {exc.start})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _is_test_cell(cell: dict) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def _cell_source(cell: dict) -> str:
+    source = cell.get("source", "")
+    if isinstance(source, list):
+        source = "".join(str(part) for part in source)
+    return str(source).replace("\r\n", "\n")
+
+
+def notebook_to_source(text: str, name: str) -> str:
+    """The Python source of a notebook's code cells, magics and test cells removed."""
+    try:
+        notebook = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LoadError(f"{name}: 노트북 JSON을 읽을 수 없습니다 ({exc.msg}, {exc.lineno}행)") from None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        raise LoadError(f"{name}: 노트북에 셀 목록(cells)이 없습니다")
+    chunks = []
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code" or _is_test_cell(cell):
+            continue
+        source = _cell_source(cell)
+        if source.lstrip().startswith("%%"):
+            continue
+        lines = [
+            "" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n")
+        ]
+        chunks.append("\n".join(lines))
+    return "\n\n".join(chunks) + "\n"
+
+
+def read_source(path: Path) -> str:
+    """Python source of an exercise file, whatever its form."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"{path.name}: 파일을 읽을 수 없습니다 ({exc.strerror})") from None
+    text = _decode(raw, path.name)
+    if path.suffix == ".ipynb":
+        return notebook_to_source(text, path.name)
+    return text
+
+
+def source_from_bytes(raw: bytes, filename: str) -> str:
+    text = _decode(raw, filename)
+    return notebook_to_source(text, filename) if filename.endswith(".ipynb") else text
+
+
+def exec_module(source: str, module_name: str, filename: str) -> types.ModuleType:
+    """Compile and run ``source`` as a new module; registers it so dataclasses and pickling work.
+
+    Errors propagate unchanged: the caller reports them in the student's words.
+    """
+    module = types.ModuleType(module_name)
+    module.__file__ = filename
+    code = compile(source, filename, "exec", dont_inherit=True)
+    sys.modules[module_name] = module
+    exec(code, module.__dict__)
+    return module
