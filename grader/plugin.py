@@ -188,3 +188,9 @@ def rng(request: pytest.FixtureRequest) -> np.random.Generator:
 def course(request: pytest.FixtureRequest) -> CourseConfig:
     """The validated course.yml (thresholds, language)."""
     return request.config.stash[PLUGIN_KEY].config
+
+
+@pytest.fixture(scope="session")
+def gpu_visible(request: pytest.FixtureRequest) -> bool:
+    """Whether the grading host has a GPU that TensorFlow sees (decided by trusted code)."""
+    return request.config.stash[PLUGIN_KEY].gpu_visible

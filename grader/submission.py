@@ -73,9 +73,9 @@ class Submission:
         """A module-level name of the student's module (e.g. a constant)."""
         return self._ask("attr", name=name)
 
-    def _new(self, kind: str, initial: Any, dtype: str) -> Ref:
+    def _new(self, kind: str, initial: Any, dtype: str, device: str | None = None) -> Ref:
         array = np.asarray(initial, dtype=dtype)
-        value = self._ask("new", kind=kind, value=encode_array(array))
+        value = self._ask("new", kind=kind, value=encode_array(array), device=device)
         if value.same_as is None:
             raise ProtocolError("no handle came back for a new object")
         return value.same_as
@@ -84,9 +84,9 @@ class Submission:
         """Create a float32 ``tf.Variable`` on the student's side and return its handle."""
         return self._new("variable", initial, "float32")
 
-    def constant(self, initial: Any) -> Ref:
-        """Create a float32 constant tensor on the student's side, kept for identity checks."""
-        return self._new("constant", initial, "float32")
+    def constant(self, initial: Any, device: str | None = None) -> Ref:
+        """Create a float32 constant tensor on the student's side (optionally on ``device``)."""
+        return self._new("constant", initial, "float32", device)
 
     def ndarray(self, initial: Any, dtype: str = "float64") -> Ref:
         """Create a NumPy array on the student's side, kept for in-place checks."""

@@ -161,7 +161,8 @@ class Agent:
         if kind == "variable":
             obj: Any = tf.Variable(array.astype(np.float32))
         elif kind == "constant":
-            obj = tf.constant(array, dtype=tf.float32)
+            with tf.device(request.get("device") or None):
+                obj = tf.constant(array, dtype=tf.float32)
         else:
             obj = array
         self.registry.add(obj)
