@@ -82,3 +82,42 @@ def build(
         return
     changed = write(artifacts)
     console.print(f"{len(changed)} of {len(artifacts)} generated files updated")
+
+
+@app.command()
+def grade(
+    submissions: Annotated[Path, typer.Argument(help="folder with one sub-folder per student")],
+    out: Annotated[Path, typer.Option("--out", help="where results go")],
+    workers: Annotated[int | None, typer.Option(help="parallel graders (default: course.yml)")] = None,
+    force: Annotated[bool, typer.Option(help="re-grade students that already have results")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Grade a whole class in sandboxes: results.json, feedback.html, grades.csv, report.html."""
+    from grader.engine import GradingError, grade_class
+    from grader.grade_ui import RichProgress, print_grade_table
+    from grader.sandbox.gpu_probe import host_gpu_visible
+
+    course, root = _load(config)
+    gpu = course.grading.gpu != "off" and host_gpu_visible()
+    progress = RichProgress(console)
+    try:
+        summary = grade_class(
+            course, root, submissions, out,
+            workers=workers or course.grading.workers, force=force, gpu=gpu, progress=progress,
+        )  # fmt: skip
+    except GradingError as exc:
+        errors.print(f"error: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    finally:
+        progress.stop()
+    print_grade_table(out, console)
+    console.print(
+        f"graded {len(summary.graded)}, already graded {len(summary.skipped)} "
+        f"in {summary.seconds:.1f}s (GPU: {'yes' if gpu else 'no'})"
+    )
+    console.print(f"grades: {out / 'grades.csv'}\nclass report: {out / 'report.html'}")
+    console.print(f"per-student feedback: {out}/<student>/feedback.html")
+    if summary.failed_workers:
+        for problem in summary.failed_workers:
+            errors.print(f"error: {problem}", highlight=False)
+        raise typer.Exit(3)

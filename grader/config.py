@@ -43,9 +43,9 @@ class ExerciseConfig(_Strict):
 
 
 class Timeouts(_Strict):
-    call_s: float = Field(default=30, gt=0, description="wall clock for one call into student code")
-    import_s: float = Field(default=30, gt=0, description="wall clock for importing one file")
-    student_s: float = Field(default=300, gt=0, description="wall clock for one whole student")
+    call_s: float = Field(default=10, gt=0, description="wall clock for one call into student code")
+    import_s: float = Field(default=20, gt=0, description="wall clock for importing one file")
+    student_s: float = Field(default=240, gt=0, description="wall clock for one whole student")
 
 
 class Limits(_Strict):
@@ -59,7 +59,9 @@ class Grading(_Strict):
     gpu: Literal["auto", "required", "off"] = "auto"
     timeouts: Timeouts = Timeouts()
     limits: Limits = Limits()
-    sandbox_user: str = Field(default="nobody", description="user the sandbox drops to as root")
+    sandbox_uid_base: int = Field(
+        default=61000, ge=1000, description="as root, worker N's sandboxes run as this uid + N"
+    )
 
 
 class NbgraderConfig(_Strict):

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -55,6 +55,7 @@ class StudentJob:
     student: str
     open_submission: Callable[[str], AbstractContextManager[Submission]]
     records: list[TestRecord] = field(default_factory=list)
+    artifacts: dict[str, Any] = field(default_factory=dict)  # e.g. plot data for the report
 
 
 def derive_seed(*parts: object) -> int:
@@ -194,3 +195,11 @@ def course(request: pytest.FixtureRequest) -> CourseConfig:
 def gpu_visible(request: pytest.FixtureRequest) -> bool:
     """Whether the grading host has a GPU that TensorFlow sees (decided by trusted code)."""
     return request.config.stash[PLUGIN_KEY].gpu_visible
+
+
+@pytest.fixture
+def artifacts(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Plain data a grader leaves for the student's report (e.g. decision-boundary points)."""
+    job = request.config.stash[PLUGIN_KEY].current
+    assert job is not None
+    return job.artifacts

@@ -79,10 +79,11 @@ class FnSpec:
 
 
 def encode_array(array: np.ndarray) -> dict[str, Any]:
+    shape = list(array.shape)  # ascontiguousarray would turn a 0-d array into shape (1,)
     array = np.ascontiguousarray(array)
     return {
         "dtype": str(array.dtype),
-        "shape": list(array.shape),
+        "shape": shape,
         "data": base64.b64encode(array.tobytes()).decode("ascii"),
     }
 

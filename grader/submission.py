@@ -55,7 +55,8 @@ class Submission:
         if self.load_failure is not None:
             raise StudentError(self.load_failure)
         assert self._transport is not None
-        payload = json.dumps({"op": op, **fields}, ensure_ascii=False).encode("utf-8")
+        request = {"op": op, "exercise": self.exercise, **fields}
+        payload = json.dumps(request, ensure_ascii=False).encode("utf-8")
         reply: Reply = decode_reply(self._transport.request(payload))
         self.output.add(reply.output)
         return reply.unwrap()

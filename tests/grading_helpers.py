@@ -9,11 +9,14 @@ from grader.config import CourseConfig
 from grader.local import open_local
 from grader.plugin import StudentJob, TestRecord
 from grader.runner import run_graders
+from grader.tfenv import gpu_visible_in_process
 
 
 def grade_folder(
     config: CourseConfig, folder: Path, exercises: list[str], student: str = "tester"
 ) -> list[TestRecord]:
     job = StudentJob(student, partial(open_local, folder, output_limit=65536))
-    run_graders(config, exercises, ["public", "hidden"], [job], gpu_visible=False)
+    run_graders(
+        config, exercises, ["public", "hidden"], [job], gpu_visible=gpu_visible_in_process()
+    )
     return job.records

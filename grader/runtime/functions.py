@@ -1,7 +1,8 @@
 """Build TensorFlow callables from grader function specs (see ``grader.function_specs``).
 
 This runs on the student's side, so that ``gradient(f, x)`` receives a real differentiable
-function without the grader ever handing over code.
+function without the grader ever handing over code. Each family here must compute the same
+function as its NumPy twin in ``grader.function_specs`` (same coefficient order).
 """
 
 from __future__ import annotations
@@ -14,10 +15,16 @@ TensorFn = Callable[[tf.Tensor], tf.Tensor]
 
 
 def _poly(c: Sequence[float]) -> TensorFn:
+    """c[0] + c[1]·x + … + c[d]·x^d, by Horner's rule (products only, no tf.pow).
+
+    ``tf.pow``'s second derivative is NaN at x = 0 for a linear term, so plain products keep
+    every order of derivative finite everywhere.
+    """
+
     def f(x: tf.Tensor) -> tf.Tensor:
-        total = tf.zeros_like(x) + c[0]
-        for power, coef in enumerate(c[1:], start=1):
-            total = total + coef * x**power
+        total = tf.zeros_like(x) + c[-1]
+        for coef in reversed(c[:-1]):
+            total = total * x + coef
         return total
 
     return f
@@ -35,7 +42,7 @@ def _exp(c: Sequence[float]) -> TensorFn:
 
 def _poly_sine(c: Sequence[float]) -> TensorFn:
     a, b, w, d = c
-    return lambda x: (a * x**2 + b) * tf.sin(w * x + d)
+    return lambda x: (a * x * x + b) * tf.sin(w * x + d)
 
 
 def _tanh(c: Sequence[float]) -> TensorFn:

@@ -1,0 +1,132 @@
+"""Hidden graders for ex05_second_order: other times, many random functions and points."""
+
+import numpy as np
+
+from grader import function_specs as fs
+from grader.assertions import describe_kind, expect_close, fail, points, scalar
+from grader.messages import Msg
+from grader.protocol import Const, Value
+
+EXERCISE = "ex05_second_order"
+GRAVITY = 9.8  # d²/dt² of 4.9·t²
+
+SPEED_NONE = Msg(
+    "속도가 None입니다. 시간을 tf.Variable로 만들거나 watch했나요? position을 안쪽 with 블록 "
+    "안에서 계산했나요?",
+    "The speed is None. Is time a tf.Variable, or watched? Is position computed inside the inner "
+    "with block?",
+)
+ACCELERATION_NONE = Msg(
+    "가속도가 None입니다. 바깥 테이프가 속도 계산을 녹음하지 못했습니다. inner_tape.gradient(...) "
+    "호출이 바깥 with 블록 안에 있고, 바깥 테이프도 시간을 감시하나요?",
+    "The acceleration is None: the outer tape did not record the speed's computation. Is the "
+    "inner_tape.gradient(...) call inside the outer with block, and does the outer tape watch "
+    "time too?",
+)
+SWAPPED = Msg(
+    "속도와 가속도의 순서가 바뀌었습니다. (속도, 가속도) 순서로 반환하세요.",
+    "Speed and acceleration are swapped. Return them in the order (speed, acceleration).",
+)
+APPLE_HINT = Msg(
+    "어떤 시각에서는 속도나 가속도가 틀렸습니다. 시각 t를 그대로 시간 변수의 값으로 쓰고, 위치를 "
+    "한 번 미분한 속도와 두 번 미분한 가속도를 반환하세요.",
+    "The speed or the acceleration is wrong at some time. Use t itself as the time variable's "
+    "value, and return the position differentiated once (speed) and twice (acceleration).",
+)
+SECOND_NONE = Msg(
+    "이계도 그레이디언트가 None입니다. x를 안쪽과 바깥 테이프 모두에서 watch했나요? 안쪽 "
+    "tape.gradient 호출이 바깥 with 블록 안에 있나요?",
+    "The second-order gradient is None. Did you watch x on both the inner and the outer tape? "
+    "Is the inner tape.gradient call inside the outer with block?",
+)
+FIRST_NOT_SECOND = Msg(
+    "일계도(한 번 미분한) 그레이디언트를 반환했습니다. 바깥 테이프로 한 번 더 미분하세요.",
+    "You returned the first-order gradient (differentiated once). Differentiate it once more "
+    "with the outer tape.",
+)
+FAMILY_HINT = Msg(
+    "채점용 함수 중 하나에서 이계도 도함수가 틀렸습니다. 특정 함수에 맞춘 계산 없이, 중첩한 "
+    "테이프로 f를 두 번 미분하세요.",
+    "The second derivative is wrong for one of the grading functions. Without special-casing any "
+    "function, differentiate f twice with nested tapes.",
+)
+POINTS_HINT = Msg(
+    "같은 함수라도 x가 바뀌면 이계도 도함수도 달라져야 합니다. 값을 저장해 두지 말고 매번 "
+    "전달받은 x에서 계산하세요.",
+    "For the same function, a different x must give a different second derivative. Do not cache "
+    "values: compute at the x you are given each time.",
+)
+
+
+def speed_and_acceleration(value: Value) -> tuple[float, float]:
+    if value.kind not in ("tuple", "list") or len(value.items) != 2:
+        got = describe_kind(value)
+        fail(
+            f"(속도, 가속도) 두 값을 담은 튜플을 반환해야 하는데 {got.ko}입니다.",
+            f"Return a tuple of two values (speed, acceleration), not {got.en}.",
+        )
+    speed, acceleration = value.items
+    if speed.kind == "none":
+        fail(SPEED_NONE.ko, SPEED_NONE.en)
+    if acceleration.kind == "none":
+        fail(ACCELERATION_NONE.ko, ACCELERATION_NONE.en)
+    what = Msg("가속도", "The acceleration")
+    return scalar(speed, Msg("속도", "The speed")), scalar(acceleration, what)
+
+
+@points(
+    2,
+    "apple_speed_and_acceleration: 여러 시각 (음수와 0 포함)",
+    "apple_speed_and_acceleration: other times (negative and zero included)",
+)
+def test_apple_other_times(submission, rng):
+    times = [
+        float(rng.uniform(-4.0, -0.5)),
+        0.0,
+        float(rng.uniform(0.1, 0.8)),
+        float(rng.uniform(2.0, 6.0)),
+    ]
+    for t in times:
+        speed, acceleration = speed_and_acceleration(
+            submission.call("apple_speed_and_acceleration", t)
+        )
+        expected = np.array([GRAVITY * t, GRAVITY])
+        if abs(expected[0] - expected[1]) > 0.1 and np.allclose(
+            [acceleration, speed], expected, rtol=1e-4, atol=1e-4
+        ):
+            fail(SWAPPED.ko, SWAPPED.en)
+        expect_close(np.array([speed, acceleration]), expected, APPLE_HINT, rtol=1e-4, atol=1e-4)
+
+
+def second_derivative_at(submission, spec, x: np.float32) -> float:
+    value = submission.call("second_derivative", spec, Const(x))
+    if value.kind == "none":
+        fail(SECOND_NONE.ko, SECOND_NONE.en)
+    return scalar(value, Msg("반환한 이계도 그레이디언트", "The returned second-order gradient"))
+
+
+def check_close(got: float, spec, x: np.float32, hint: Msg) -> None:
+    expected = float(fs.second_derivative(spec, x))
+    close = dict(rtol=1e-3, atol=1e-3)
+    if not np.isclose(got, expected, **close) and np.isclose(
+        got, float(fs.first_derivative(spec, x)), **close
+    ):
+        fail(FIRST_NOT_SECOND.ko, FIRST_NOT_SECOND.en)
+    expect_close(np.float64(got), np.float64(expected), hint, **close)
+
+
+@points(3, "second_derivative: 여러 종류의 함수", "second_derivative: many kinds of functions")
+def test_second_derivative_families(submission, rng):
+    for kind in fs.KINDS:
+        spec = fs.random_spec(rng, kind)
+        x = fs.sample_x(rng)
+        check_close(second_derivative_at(submission, spec, x), spec, x, FAMILY_HINT)
+
+
+@points(
+    1, "second_derivative: 같은 함수의 여러 점", "second_derivative: one function, several points"
+)
+def test_second_derivative_several_points(submission, rng):
+    spec = fs.random_spec(rng, str(rng.choice(("sine", "poly_sine", "tanh"))))
+    for x in fs.sample_x(rng, (3,)):
+        check_close(second_derivative_at(submission, spec, x), spec, x, POINTS_HINT)

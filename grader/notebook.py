@@ -1,0 +1,200 @@
+"""Graders inside a notebook: the code behind the nbgrader test cells.
+
+A test cell is one call, ``run_tests("ex01_tensors", globals(), points=4.375)``. It runs the
+exercise's public (or hidden) graders in this kernel against the functions the notebook defined,
+prints a short report and returns the points earned, so that the cell's value is nbgrader's
+partial credit: ``points × passed weight / weight of the tests that ran``.
+
+nbgrader gives a test cell zero as soon as the cell wrote anything to stderr. TensorFlow writes
+log lines there (C++ logs straight to file descriptor 2, absl and Python warnings to
+``sys.stderr``), often on the first operation, which in a notebook happens inside the test cell.
+So while the graders run, both are captured; pure log noise is dropped, anything else is shown
+on stdout, where it is visible but cannot zero the cell. A student's failing code is reported by
+the graders themselves, never through stderr.
+
+The student's code runs in this very process (``grader.local.open_namespace``): fine for
+self-checks and for nbgrader's own (stock, trusting) autograde; the sandboxed engine is the
+secure path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from grader.config import ConfigError, CourseConfig, CourseInfo, find_config, load_config
+from grader.exercises import EXERCISE_IDS
+from grader.local import open_namespace
+from grader.plugin import StudentJob, TestRecord
+
+NOTEBOOK_STUDENT = "notebook"  # seed label: every notebook run draws the same inputs
+
+# One log record per line: TensorFlow C++ (old and absl styles), absl Python, logging's default
+# format, and absl's pre-initialisation notice.
+_LOG_LINE = re.compile(
+    r"""^(?:
+        \d{4}-\d\d-\d\d[ T][\d:.]+:\ [IWEF]\ \S+        # 2024-05-01 12:00:00.1: W tensorflow/…
+      | [IWEF]\d{4}\ [\d:.]+\s+\d+\ \S+:\d+\]           # W0000 00:00:1715.1  123 file.cc:12]
+      | (?:DEBUG|INFO|WARNING|ERROR):(?:tensorflow|absl|root|h5py|matplotlib)\b.*
+      | WARNING:\ All\ log\ messages\ before\ absl::InitializeLog\(\).*
+      | To\ enable\ the\ following\ instructions:.*     # continuation of cpu_feature_guard
+    )""",
+    re.VERBOSE,
+)
+# ``path.py:12: DeprecationWarning: text`` (Python's warnings.showwarning), then indented source.
+_WARNING_LINE = re.compile(r"^.+:\d+: \w*Warning: ")
+
+
+def strip_log_noise(text: str) -> str:
+    """``text`` without TensorFlow/absl log lines and Python warnings (and their source lines)."""
+    kept: list[str] = []
+    in_record = False
+    for line in text.splitlines(keepends=True):
+        bare = line.rstrip("\r\n")
+        if _LOG_LINE.match(bare) or _WARNING_LINE.match(bare):
+            in_record = True
+        elif in_record and (bare.startswith((" ", "\t")) or not bare.strip()):
+            pass  # the source line Python prints under a warning, or a blank line
+        else:
+            in_record = False
+            kept.append(line)
+    return "".join(kept) if any(line.strip() for line in kept) else ""
+
+
+@contextlib.contextmanager
+def _captured_stderr() -> Iterator[io.StringIO]:
+    """Capture fd 2 and ``sys.stderr`` (and warnings) into the yielded buffer."""
+    buffer = io.StringIO()
+    with tempfile.TemporaryFile(mode="w+b") as spill:
+        sys.stderr.flush()
+        saved_fd = os.dup(2)
+        os.dup2(spill.fileno(), 2)
+        try:
+            with (
+                contextlib.redirect_stderr(buffer),
+                warnings.catch_warnings(record=True) as caught,
+            ):
+                warnings.simplefilter("default")
+                yield buffer
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved_fd, 2)
+            os.close(saved_fd)
+            spill.seek(0)
+            buffer.write(spill.read().decode("utf-8", "replace"))
+            for warning in caught:
+                buffer.write(warnings.formatwarning(
+                    warning.message, warning.category, warning.filename, warning.lineno, ""
+                ))  # fmt: skip
+
+
+def _config(language: str | None) -> CourseConfig:
+    """course.yml from the working directory or a parent (the nbgrader course root holds one),
+    else defaults: a student's release folder may have none, and the cell carries its points."""
+    try:
+        config = load_config(find_config())
+    except ConfigError:
+        config = CourseConfig(
+            course=CourseInfo(id="notebook", language=language or "ko"),
+            exercises={exercise: {"points": 1.0} for exercise in EXERCISE_IDS},
+        )
+    if language and language != config.course.language:
+        course = config.course.model_copy(update={"language": language})
+        config = config.model_copy(update={"course": course})
+    return config
+
+
+def earned_points(points: float, records: list[TestRecord]) -> float:
+    """``points × passed weight / weight of the tests that ran``, never above ``points``."""
+    ran = [r for r in records if r.status != "skipped"]
+    total = sum(r.weight for r in ran)
+    passed = sum(r.weight for r in ran if r.status == "passed")
+    if total == 0 or passed == total:
+        return float(points)
+    return min(float(points), round(points * passed / total, 4))
+
+
+_TEXT = {
+    "ko": {
+        "public": "공개 테스트",
+        "hidden": "숨겨진 테스트",
+        "summary": "{label} · {exercise}: {passed}/{ran}개 통과 → {score:g}/{points:g}점",
+        "skipped": "건너뜀",
+        "output": "테스트 중 stderr에 나온 출력 (점수에는 영향 없음):",
+    },
+    "en": {
+        "public": "Public tests",
+        "hidden": "Hidden tests",
+        "summary": "{label} · {exercise}: {passed}/{ran} passed → {score:g}/{points:g} points",
+        "skipped": "skipped",
+        "output": "Output on stderr during the tests (does not affect the score):",
+    },
+}
+
+
+def format_report(
+    exercise: str,
+    records: list[TestRecord],
+    points: float,
+    score: float,
+    visibility: str,
+    language: str,
+) -> str:
+    """A few lines: one summary, then one line per test with the hint of each failure."""
+    text = _TEXT["en" if language == "en" else "ko"]
+    ran = [r for r in records if r.status != "skipped"]
+    lines = [text["summary"].format(
+        label=text[visibility], exercise=exercise, passed=sum(r.status == "passed" for r in ran),
+        ran=len(ran), score=score, points=points,
+    )]  # fmt: skip
+    for record in records:
+        mark = {"passed": "✓", "failed": "✗", "skipped": "-"}[record.status]
+        title = record.title.render(language)
+        if record.status == "skipped":
+            title = f"{title} ({text['skipped']})"
+        lines.append(f"  {mark} {title}")
+        if record.status == "failed" and record.message is not None:
+            message = record.message.render(language).replace("\n", "\n      ")
+            lines.append(f"      {message}")
+    return "\n".join(lines)
+
+
+def run_tests(
+    exercise: str,
+    namespace: dict[str, Any],
+    *,
+    points: float,
+    visibility: Literal["public", "hidden"] = "public",
+    language: str | None = None,
+) -> float:
+    """Run one exercise's graders on ``namespace`` (a notebook's ``globals()``).
+
+    Prints the report and returns the points earned out of ``points`` (the cell's points).
+    Raises ``GraderUnavailable`` when the graders themselves are missing, e.g. hidden graders in
+    a student's environment, which must not pass as a score.
+    """
+    from grader.runner import run_graders
+    from grader.tfenv import gpu_visible_in_process, quiet_tensorflow
+
+    quiet_tensorflow()
+    config = _config(language)
+    job = StudentJob(NOTEBOOK_STUDENT, lambda name: open_namespace(name, namespace))
+    with _captured_stderr() as stderr:
+        gpu = config.grading.gpu != "off" and gpu_visible_in_process()
+        run_graders(config, [exercise], [visibility], [job], gpu_visible=gpu)
+    records = [r for r in job.records if r.exercise == exercise]
+    score = earned_points(points, records)
+    print(format_report(exercise, records, points, score, visibility, config.course.language))
+    leftover = strip_log_noise(stderr.getvalue())
+    if leftover:
+        print(f"\n{_TEXT['en' if config.course.language == 'en' else 'ko']['output']}")
+        print(leftover[-4000:].rstrip())
+    return score
+

@@ -1,0 +1,98 @@
+"""The GPU policy, proved on ex07_devices with the in-process graders.
+
+Without a GPU the ``gpu`` tests are skipped and the exercise is still worth its course.yml
+points; under ``grading.gpu: required`` they fail instead; and when the grader is told a GPU is
+visible they really run (and fail on this CPU-only reference run), so they are not no-ops.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pytest
+
+from grader import plugin
+from grader.config import CourseConfig
+from grader.local import open_local
+from grader.messages import GPU_REQUIRED
+from grader.plugin import StudentJob
+from grader.runner import run_graders
+from grader.scoring import score_exercise
+from grader.tfenv import gpu_visible_in_process
+
+EXERCISE = "ex07_devices"
+
+
+@pytest.fixture(scope="module")
+def host_gpu() -> bool:
+    """Whether this host really has a GPU (then the reference's non-GPU answers name it)."""
+    return gpu_visible_in_process()
+
+
+def grade(config: CourseConfig, root, *, gpu_visible: bool) -> list[plugin.TestRecord]:
+    job = StudentJob("gpu-policy", partial(open_local, root / "solutions", output_limit=65536))
+    run_graders(config, [EXERCISE], ["public", "hidden"], [job], gpu_visible=gpu_visible)
+    return job.records
+
+
+def split(
+    records: list[plugin.TestRecord],
+) -> tuple[list[plugin.TestRecord], list[plugin.TestRecord]]:
+    gpu = [r for r in records if r.gpu]
+    return gpu, [r for r in records if not r.gpu]
+
+
+def test_exercise_has_gpu_tests_public_and_hidden(config, root):
+    gpu, other = split(grade(config, root, gpu_visible=False))
+    assert {r.visibility for r in gpu} == {"public", "hidden"}
+    assert other
+
+
+def test_without_gpu_gpu_tests_are_skipped_and_points_stay(config, root, host_gpu):
+    records = grade(config, root, gpu_visible=False)
+    gpu, other = split(records)
+    assert gpu and all(r.status == "skipped" for r in gpu), [(r.test, r.status) for r in gpu]
+    score = score_exercise(EXERCISE, config.points(EXERCISE), records)
+    assert score.max_score == config.points(EXERCISE) == 10
+    if not host_gpu:  # on a GPU host the reference rightly lists a GPU the grader was told away
+        assert all(r.status == "passed" for r in other), [(r.test, r.status) for r in other]
+        assert score.score == pytest.approx(score.max_score)
+    assert all(t.max_score == 0 for t in score.tests if t.record.gpu)
+    assert sum(t.max_score for t in score.tests) == pytest.approx(score.max_score)
+
+
+def test_gpu_required_fails_gpu_tests_without_gpu(config, root, host_gpu):
+    grading = config.grading.model_copy(update={"gpu": "required"})
+    required = config.model_copy(update={"grading": grading})
+    assert required.grading.gpu == "required"
+    records = grade(required, root, gpu_visible=False)
+    gpu, other = split(records)
+    assert gpu and all(r.status == "failed" and r.message == GPU_REQUIRED for r in gpu)
+    if not host_gpu:
+        assert all(r.status == "passed" for r in other), [(r.test, r.status) for r in other]
+    score = score_exercise(EXERCISE, required.points(EXERCISE), records)
+    assert score.max_score == 10
+    assert score.score < score.max_score
+
+
+def test_gpu_tests_really_run_when_a_gpu_is_claimed(config, root, host_gpu):
+    if host_gpu:
+        pytest.skip("needs a CPU-only host")
+    # On this CPU-only host the reference runs everything on the CPU, so a GPU test that really
+    # checks placement must fail when the grader is told a GPU is visible.
+    gpu, _ = split(grade(config, root, gpu_visible=True))
+    assert gpu
+    not_failed = [(r.test, r.status) for r in gpu if r.status != "failed"]
+    assert not not_failed, not_failed
+    assert not [r.internal_error for r in gpu if r.internal_error]
+    messages = " ".join(r.message.ko for r in gpu if r.message)
+    assert "GPU" in messages
+
+
+def test_reference_passes_gpu_tests_on_a_gpu_host(config, root, host_gpu):
+    if not host_gpu:
+        pytest.skip("needs a GPU that TensorFlow sees")
+    records = grade(config, root, gpu_visible=True)
+    failed = [(r.test, r.message.en if r.message else "") for r in records if r.status != "passed"]
+    assert not failed, failed
+    assert [r for r in records if r.gpu]

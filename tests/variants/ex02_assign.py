@@ -1,0 +1,68 @@
+from tests.variants import Variant
+
+E = "ex02_assign"
+VARIANTS = [
+    Variant(
+        E,
+        "rebind_instead_of_assign",
+        "    v.assign(tf.ones(shape=v.shape, dtype=v.dtype))\n    return v",
+        "    v = tf.ones(shape=v.shape, dtype=v.dtype)\n    return v",
+        "v.assign",
+    ),
+    Variant(
+        E,
+        "new_variable_instead_of_in_place",
+        "    v.assign(tf.ones(shape=v.shape, dtype=v.dtype))\n    return v",
+        "    v = tf.Variable(tf.ones(shape=v.shape))\n    return v",
+        "새 tf.Variable",
+    ),
+    Variant(
+        E,
+        "fixed_shape",
+        "v.assign(tf.ones(shape=v.shape, dtype=v.dtype))",
+        "v.assign(tf.ones((3, 1)))",
+        "ValueError",
+    ),
+    Variant(
+        E,
+        "wrong_element",
+        "v[index].assign(value)",
+        "v[index[0], 0].assign(value)",
+        "다른 원소가 바뀌었습니다",
+    ),
+    Variant(
+        E,
+        "whole_row_changed",
+        "v[index].assign(value)",
+        "v[index[0]].assign(value)",
+        "다른 원소까지 바뀌었습니다",
+    ),
+    Variant(
+        E,
+        "assign_instead_of_assign_add",
+        "v.assign_add(delta)",
+        "v.assign(delta)",
+        "assign 대신 assign_add",
+    ),
+    Variant(
+        E,
+        "rebind_add",
+        "    v.assign_add(delta)\n    return v",
+        "    v = v + delta\n    return v",
+        "v.assign_add",
+    ),
+    Variant(
+        E,
+        "decrease_adds",
+        "v.assign_sub(delta)",
+        "v.assign_add(delta)",
+        "빼야 하는데 delta를 더했습니다",
+    ),
+    Variant(
+        E,
+        "returns_nothing",
+        "    v.assign_sub(delta)\n    return v",
+        "    v.assign_sub(delta)",
+        "return v",
+    ),
+]

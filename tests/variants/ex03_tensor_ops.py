@@ -1,0 +1,34 @@
+from tests.variants import Variant
+
+E = "ex03_tensor_ops"
+VARIANTS = [
+    Variant(
+        E, "numpy_instead_of_tensor", "return tf.square(x)", "return x.numpy() ** 2", "NumPy 배열"
+    ),
+    Variant(E, "matmul_elementwise", "return tf.matmul(a, b)", "return a * b", "원소별 곱(a * b)"),
+    Variant(
+        E,
+        "matmul_swapped",
+        "return tf.matmul(a, b)",
+        "return tf.matmul(b, a)",
+        "순서가 바뀌었습니다",
+    ),
+    Variant(E, "multiply_adds", "return a * b", "return a + b", "덧셈을 했습니다"),
+    Variant(E, "square_doubles", "return tf.square(x)", "return x * 2", "제곱하세요"),
+    Variant(E, "sqrt_via_numpy", "return tf.sqrt(x)", "return x.numpy() ** 0.5", "NumPy 배열"),
+    Variant(
+        E,
+        "listing_elementwise_matmul",
+        "e = tf.matmul(a, b)",
+        "e = a * b",
+        "tf.matmul(a, b)를 써야 합니다",
+    ),
+    Variant(E, "listing_forgets_e_times_d", "    e *= d\n", "", "e *= d"),
+    Variant(
+        E,
+        "listing_dot_for_e_times_d",
+        "    e *= d\n",
+        "    e = tf.matmul(e, d)\n",
+        "원소별 곱입니다",
+    ),
+]
