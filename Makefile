@@ -20,6 +20,8 @@ demo: $(STAMP)
 	-$(BIN)/course check
 	@echo "== public checks on the reference solutions (solutions/) =="
 	$(BIN)/course check --path solutions
+	@echo "== grading the bundled sample class (samples/class/) in sandboxes =="
+	$(BIN)/course grade samples/class --out demo-out --force
 
 test: $(STAMP)
 	$(BIN)/ruff check grader tests bench solutions

@@ -47,6 +47,9 @@ _KIND_EN = {
 }
 
 
+RETURNED = Msg("반환값", "The returned value")
+
+
 class GradeFailure(AssertionError):
     """A failed check, with the feedback shown to the student."""
 
@@ -133,7 +136,7 @@ def expect_tensor(
     value: Value,
     shape: Sequence[int] | None = None,
     *,
-    what: Msg = Msg("반환값", "The returned value"),
+    what: Msg = RETURNED,
     kinds: Sequence[str] = ("tensor",),
     dtype: str | None = "float32",
 ) -> np.ndarray:
@@ -146,7 +149,7 @@ def expect_tensor(
     return value.numpy()
 
 
-def scalar(value: Value, what: Msg = Msg("반환값", "The returned value")) -> float:
+def scalar(value: Value, what: Msg = RETURNED) -> float:
     """The single number in a scalar tensor, NumPy scalar or Python number."""
     if value.array is None or value.array.size != 1:
         shape = value.shape if value.shape is not None else "—"

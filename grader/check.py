@@ -20,7 +20,12 @@ from grader.scoring import ExerciseScore, score_exercise
 from grader.tfenv import gpu_visible_in_process
 
 HEADERS = {
-    "ko": ("연습문제", "통과", "점수", "공개 테스트 점수입니다. 최종 점수에는 숨겨진 테스트도 포함됩니다."),
+    "ko": (
+        "연습문제",
+        "통과",
+        "점수",
+        "공개 테스트 점수입니다. 최종 점수에는 숨겨진 테스트도 포함됩니다.",
+    ),
     "en": ("Exercise", "Passed", "Points", "Public tests only; the final grade adds hidden tests."),
 }
 
@@ -42,7 +47,9 @@ def run_check(config: CourseConfig, folder: Path, exercises: Sequence[Exercise])
     return CheckResult([score_exercise(e, config.points(e), job.records) for e in ids])
 
 
-def print_check(result: CheckResult, exercises: Sequence[Exercise], language: str, console: Console) -> None:
+def print_check(
+    result: CheckResult, exercises: Sequence[Exercise], language: str, console: Console
+) -> None:
     head_exercise, head_passed, head_points, footnote = HEADERS[language]
     table = Table(title=None, show_lines=False)
     table.add_column(head_exercise)
@@ -63,7 +70,9 @@ def print_check(result: CheckResult, exercises: Sequence[Exercise], language: st
             if test.record.status == "failed" and test.record.message is not None:
                 title = test.record.title.render(language)
                 console.print(f"[red]✗[/red] [bold]{score.exercise}[/bold] · {title}")
-                console.print(f"    {_indent(test.record.message, language)}", markup=False, highlight=False)
+                console.print(
+                    f"    {_indent(test.record.message, language)}", markup=False, highlight=False
+                )
     console.print(f"[dim]{footnote}[/dim]")
 
 

@@ -21,7 +21,8 @@ console = Console()
 errors = Console(stderr=True)
 
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="course.yml (default: found from the working directory)")
+    Path | None,
+    typer.Option("--config", help="course.yml (default: found from the working directory)"),
 ]
 
 
@@ -38,7 +39,9 @@ def _load(config_path: Path | None):  # -> tuple[CourseConfig, Path]
 
 @app.command()
 def check(
-    exercises: Annotated[list[str] | None, typer.Argument(help="e.g. ex04 or 4; default: all")] = None,
+    exercises: Annotated[
+        list[str] | None, typer.Argument(help="e.g. ex04 or 4; default: all")
+    ] = None,
     path: Annotated[Path | None, typer.Option(help="folder with the exercise files")] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -63,7 +66,9 @@ def check(
 
 @app.command()
 def build(
-    check_only: Annotated[bool, typer.Option("--check", help="fail if generated files are stale")] = False,
+    check_only: Annotated[
+        bool, typer.Option("--check", help="fail if generated files are stale")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Regenerate exercises/ (and the nbgrader course) from solutions/."""
@@ -88,8 +93,12 @@ def build(
 def grade(
     submissions: Annotated[Path, typer.Argument(help="folder with one sub-folder per student")],
     out: Annotated[Path, typer.Option("--out", help="where results go")],
-    workers: Annotated[int | None, typer.Option(help="parallel graders (default: course.yml)")] = None,
-    force: Annotated[bool, typer.Option(help="re-grade students that already have results")] = False,
+    workers: Annotated[
+        int | None, typer.Option(help="parallel graders (default: course.yml)")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="re-grade students that already have results")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Grade a whole class in sandboxes: results.json, feedback.html, grades.csv, report.html."""

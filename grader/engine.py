@@ -8,7 +8,6 @@ where it stopped. Student code only ever runs in sandbox children of a worker's 
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing as mp
 import queue
 import signal
@@ -93,21 +92,10 @@ def _worker_main(spec: WorkerSpec, tasks: mp.Queue, done: mp.Queue) -> None:
 
     prctl(PR_SET_DUMPABLE, 0)  # same-uid sandboxes must not read this process's memory
     from grader.runner import run_graders
-    from grader.sandbox.remote import SandboxSettings, StudentSandbox, ZygoteClient
+    from grader.sandbox.remote import StudentSandbox, ZygoteClient, open_recorded, settings_for
 
     config = spec.config
-    grading = config.grading
-    settings = SandboxSettings(
-        call_s=grading.timeouts.call_s,
-        import_s=grading.timeouts.import_s,
-        student_s=grading.timeouts.student_s,
-        memory_mb=grading.limits.memory_mb,
-        cpu_s=grading.limits.cpu_s,
-        output_bytes=grading.limits.output_kb * 1024,
-        uid=grading.sandbox_uid_base + spec.index,
-        hide=spec.hide,
-        limit_address_space=not spec.gpu,
-    )
+    settings = settings_for(config, spec.index, spec.hide, spec.gpu)
     zygote = ZygoteClient()
     try:
         state: dict[str, Any] = {}
@@ -119,7 +107,10 @@ def _worker_main(spec: WorkerSpec, tasks: mp.Queue, done: mp.Queue) -> None:
                 runs: dict[str, ExerciseRun] = {}
                 folder = spec.submissions / student
                 state.update(sandbox=sandbox, runs=runs, seed=seed, started=time.monotonic())
-                yield StudentJob(student, partial(_open_exercise, sandbox, folder, runs, config))
+                yield StudentJob(
+                    student,
+                    partial(open_recorded, sandbox, folder, runs, config.course.language),
+                )
 
         def finished(job: StudentJob) -> None:
             state["sandbox"].close()
@@ -137,24 +128,11 @@ def _worker_main(spec: WorkerSpec, tasks: mp.Queue, done: mp.Queue) -> None:
         )  # fmt: skip
     except KeyboardInterrupt:
         pass
-    except Exception as exc:  # noqa: BLE001 - reported to the main process, which exits non-zero
+    except Exception as exc:
         done.put(("error", f"worker {spec.index}: {type(exc).__name__}: {exc}", 0.0, 0.0))
     finally:
         zygote.close()
         done.put(("exit", str(spec.index), 0.0, 0.0))
-
-
-@contextlib.contextmanager
-def _open_exercise(sandbox, folder: Path, runs: dict[str, ExerciseRun], config: CourseConfig, exercise: str):
-    """Open one exercise in the student's sandbox and remember what the report needs."""
-    from grader.sandbox.remote import open_remote
-
-    run = runs.setdefault(exercise, ExerciseRun())
-    started = time.monotonic()
-    with open_remote(sandbox, folder, exercise, run) as submission:
-        yield submission
-    run.seconds += time.monotonic() - started
-    run.notes = [note.render(config.course.language) for note in submission.notes]
 
 
 def write_student(folder: Path, results: dict[str, Any], language: str) -> None:
@@ -200,7 +178,9 @@ def grade_class(
     return summary
 
 
-def _run_workers(config, course_root, submissions, out, todo, workers, gpu, summary, progress) -> None:
+def _run_workers(
+    config, course_root, submissions, out, todo, workers, gpu, summary, progress
+) -> None:
     context = mp.get_context("spawn")
     tasks: mp.Queue = context.Queue()
     done: mp.Queue = context.Queue()
@@ -229,7 +209,9 @@ def _run_workers(config, course_root, submissions, out, todo, workers, gpu, summ
             except queue.Empty:
                 dead = [p for p in processes if not p.is_alive() and p.exitcode not in (0, None)]
                 if dead and all(not p.is_alive() for p in processes):
-                    summary.failed_workers.append(f"workers died (exit codes {[p.exitcode for p in processes]})")
+                    summary.failed_workers.append(
+                        f"workers died (exit codes {[p.exitcode for p in processes]})"
+                    )
                     break
                 continue
             if kind == "graded":

@@ -26,7 +26,9 @@ class RichProgress:
 
     def advance(self, student: str, score: float, seconds: float) -> None:
         if self._task is not None:
-            self._progress.update(self._task, advance=1, description=f"{student}: {score:g} ({seconds:.1f}s)")
+            self._progress.update(
+                self._task, advance=1, description=f"{student}: {score:g} ({seconds:.1f}s)"
+            )
 
     def stop(self) -> None:
         self._progress.stop()
@@ -43,8 +45,10 @@ def print_grade_table(out: Path, console: Console) -> None:
         return
     table = Table(show_lines=False)
     for index, name in enumerate(rows[0]):
-        table.add_column(name.removeprefix("ex").split("_")[0] if 0 < index < len(rows[0]) - 1 else name,
-                         justify="left" if index == 0 else "right")
+        table.add_column(
+            name.removeprefix("ex").split("_")[0] if 0 < index < len(rows[0]) - 1 else name,
+            justify="left" if index == 0 else "right",
+        )
     for row in rows[1:]:
         table.add_row(*row)
     console.print(table)

@@ -99,7 +99,9 @@ class GradingPlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
         if self.collection_errors:
-            raise session.Failed("grader modules failed to import:\n" + "\n".join(self.collection_errors))
+            raise session.Failed(
+                "grader modules failed to import:\n" + "\n".join(self.collection_errors)
+            )
         items = session.items
         for job in self.jobs:
             self.current = job
@@ -120,9 +122,7 @@ class GradingPlugin:
         pytest.skip(GPU_SKIPPED.render(self.language))
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo
-    ) -> Iterator[None]:
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
         report: pytest.TestReport = yield
         assert self.current is not None
         record = self.current.records[-1]

@@ -9,8 +9,8 @@ from typing import Literal
 
 import pytest
 
-from grader.config import CourseConfig
 from grader import plugin as plugin_module
+from grader.config import CourseConfig
 from grader.plugin import GradingPlugin, StudentJob
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -30,7 +30,11 @@ def grader_paths(exercises: Sequence[str], visibilities: Sequence[Visibility]) -
             if not path.is_file():
                 raise GraderUnavailable(
                     f"{visibility} grader for {exercise} not found at {path}"
-                    + (" (the student package ships no hidden graders)" if visibility == "hidden" else "")
+                    + (
+                        " (the student package ships no hidden graders)"
+                        if visibility == "hidden"
+                        else ""
+                    )
                 )
             paths.append(path)
     return paths
@@ -46,9 +50,7 @@ def run_graders(
     on_student_done: Callable[[StudentJob], None] | None = None,
 ) -> None:
     """Grade every job with one pytest session; results land in each job's ``records``."""
-    plugin = GradingPlugin(
-        config, jobs, gpu_visible=gpu_visible, on_student_done=on_student_done
-    )
+    plugin = GradingPlugin(config, jobs, gpu_visible=gpu_visible, on_student_done=on_student_done)
     args = [
         "-c", str(PACKAGE_DIR / "grading.ini"),
         "--rootdir", str(PACKAGE_DIR.parent),
@@ -60,5 +62,9 @@ def run_graders(
     ]  # fmt: skip
     os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     code = pytest.main(args, plugins=[plugin, plugin_module])
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
+    if code not in (
+        pytest.ExitCode.OK,
+        pytest.ExitCode.TESTS_FAILED,
+        pytest.ExitCode.NO_TESTS_COLLECTED,
+    ):
         raise GraderUnavailable(f"pytest could not run the graders (exit {int(code)})")

@@ -38,7 +38,9 @@ def test_make_normal_statistics(submission, rng):
           "The values are not normally distributed. Use tf.random.normal.")  # fmt: skip
 
 
-@points(2, "make_uniform: 구간 전체에 고르게 퍼진 값", "make_uniform: spread evenly over the interval")
+@points(
+    2, "make_uniform: 구간 전체에 고르게 퍼진 값", "make_uniform: spread evenly over the interval"
+)
 def test_make_uniform_statistics(submission, rng):
     low = float(rng.uniform(-4, 1))
     high = low + float(rng.uniform(0.5, 6))
@@ -73,7 +75,9 @@ def test_numpy_set_3d(submission, rng):
     index = tuple(int(rng.integers(0, n)) for n in initial.shape)
     array = submission.ndarray(initial)
     result = submission.call("numpy_set", array, index, -7.5)
-    check(result.same_as == array, "전달받은 배열을 반환하세요.", "Return the array you were given.")
+    check(
+        result.same_as == array, "전달받은 배열을 반환하세요.", "Return the array you were given."
+    )
     expected = initial.copy()
     expected[index] = -7.5
     expect_close(submission.read(array).numpy(), expected,

@@ -16,14 +16,20 @@ def small_shape(rng: np.random.Generator) -> tuple[int, ...]:
 def test_make_ones(submission, rng):
     shape = small_shape(rng)
     values = expect_tensor(submission.call("make_ones", shape), shape)
-    expect_close(values, np.ones(shape), Msg("모든 원소가 1이어야 합니다.", "Every element must be 1."))
+    expect_close(
+        values, np.ones(shape), Msg("모든 원소가 1이어야 합니다.", "Every element must be 1.")
+    )
 
 
-@points(1, "make_zeros: 0으로 채운 float32 상수 텐서", "make_zeros: a float32 constant tensor of zeros")
+@points(
+    1, "make_zeros: 0으로 채운 float32 상수 텐서", "make_zeros: a float32 constant tensor of zeros"
+)
 def test_make_zeros(submission, rng):
     shape = small_shape(rng)
     values = expect_tensor(submission.call("make_zeros", shape), shape)
-    expect_close(values, np.zeros(shape), Msg("모든 원소가 0이어야 합니다.", "Every element must be 0."))
+    expect_close(
+        values, np.zeros(shape), Msg("모든 원소가 0이어야 합니다.", "Every element must be 0.")
+    )
 
 
 @points(1, "make_normal: 정규 분포 랜덤 텐서의 shape과 dtype", "make_normal: shape and dtype")
@@ -32,11 +38,15 @@ def test_make_normal_shape(submission, rng):
     expect_tensor(submission.call("make_normal", shape), shape)
 
 
-@points(1, "make_uniform: 값이 [minval, maxval) 안에 있음", "make_uniform: values in [minval, maxval)")
+@points(
+    1, "make_uniform: 값이 [minval, maxval) 안에 있음", "make_uniform: values in [minval, maxval)"
+)
 def test_make_uniform_range(submission, rng):
     low = float(rng.uniform(-5, 0))
     high = low + float(rng.uniform(1, 5))
-    values = expect_tensor(submission.call("make_uniform", (50, 20), minval=low, maxval=high), (50, 20))
+    values = expect_tensor(
+        submission.call("make_uniform", (50, 20), minval=low, maxval=high), (50, 20)
+    )
     check(
         bool(np.all(values >= low) and np.all(values < high)),
         "값이 [minval, maxval) 구간을 벗어났습니다. minval과 maxval 인자를 tf.random.uniform에 전달했나요?",
@@ -44,7 +54,11 @@ def test_make_uniform_range(submission, rng):
     )
 
 
-@points(1, "numpy_set: 넘파이 배열의 원소를 제자리에서 바꾸기", "numpy_set: set one NumPy element in place")
+@points(
+    1,
+    "numpy_set: 넘파이 배열의 원소를 제자리에서 바꾸기",
+    "numpy_set: set one NumPy element in place",
+)
 def test_numpy_set(submission, rng):
     initial = np.ones((2, 2))
     index = (int(rng.integers(0, 2)), int(rng.integers(0, 2)))
@@ -65,10 +79,16 @@ def test_numpy_set(submission, rng):
     )  # fmt: skip
 
 
-@points(1, "TENSOR_ITEM_ASSIGNMENT_ERROR: 텐서에 값을 넣을 때 생기는 예외", "TENSOR_ITEM_ASSIGNMENT_ERROR")
+@points(
+    1,
+    "TENSOR_ITEM_ASSIGNMENT_ERROR: 텐서에 값을 넣을 때 생기는 예외",
+    "TENSOR_ITEM_ASSIGNMENT_ERROR",
+)
 def test_item_assignment_error(submission):
     value = submission.attr("TENSOR_ITEM_ASSIGNMENT_ERROR")
-    expect_kind(value, ("class",), Msg("TENSOR_ITEM_ASSIGNMENT_ERROR", "TENSOR_ITEM_ASSIGNMENT_ERROR"))
+    expect_kind(
+        value, ("class",), Msg("TENSOR_ITEM_ASSIGNMENT_ERROR", "TENSOR_ITEM_ASSIGNMENT_ERROR")
+    )
     check(
         value.text == "builtins.TypeError",
         f"{value.text}이(가) 아닙니다. tf.ones((2, 2))[0, 0] = 0.을 직접 실행해 어떤 예외가 나오는지 보세요.",
@@ -81,5 +101,11 @@ def test_make_variable(submission, rng):
     initial = rng.normal(size=(3, 1)).astype(np.float32)
     result = submission.call("make_variable", submission.constant(initial))
     values = expect_tensor(result, (3, 1), kinds=("variable",))
-    check(bool(result.trainable), "변수가 훈련 가능(trainable)해야 합니다.", "The variable must be trainable.")
-    expect_close(values, initial, Msg("초깃값을 그대로 담아야 합니다.", "It must hold the initial value."))
+    check(
+        bool(result.trainable),
+        "변수가 훈련 가능(trainable)해야 합니다.",
+        "The variable must be trainable.",
+    )
+    expect_close(
+        values, initial, Msg("초깃값을 그대로 담아야 합니다.", "It must hold the initial value.")
+    )

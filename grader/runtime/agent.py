@@ -78,7 +78,7 @@ class Agent:
             failure = _failure("load", exc, filename)
             failure["detail"] = f"{exc.lineno}행: {(exc.text or '').strip()}"[:MAX_TEXT]
             return self._reply(failure=failure, output=output)
-        except BaseException as exc:  # noqa: BLE001 - any failure at import is the student's
+        except BaseException as exc:
             return self._reply(failure=_failure("load", exc, filename), output=output)
         return self._reply(value={"kind": "none", "type": "builtins.NoneType"}, output=output)
 
@@ -143,8 +143,10 @@ class Agent:
                 finally:
                     output = buffer.getvalue()
         except NotImplementedError as exc:
-            return self._reply(failure=_failure("not_implemented", exc, self.filename), output=output)
-        except BaseException as exc:  # noqa: BLE001 - whatever the student's code raised
+            return self._reply(
+                failure=_failure("not_implemented", exc, self.filename), output=output
+            )
+        except BaseException as exc:
             return self._reply(failure=_failure("exception", exc, self.filename), output=output)
         return self._describe_reply(result, output)
 
@@ -183,7 +185,7 @@ class Agent:
             return self._reply(
                 failure={"category": "too_large", "message": str(exc)[:MAX_TEXT]}, output=output
             )
-        except Exception as exc:  # noqa: BLE001 - a hostile object may break describing
+        except Exception as exc:
             return self._reply(failure=_failure("exception", exc, self.filename), output=output)
 
     @staticmethod

@@ -42,7 +42,9 @@ def notebook_to_source(text: str, name: str) -> str:
     try:
         notebook = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LoadError(f"{name}: 노트북 JSON을 읽을 수 없습니다 ({exc.msg}, {exc.lineno}행)") from None
+        raise LoadError(
+            f"{name}: 노트북 JSON을 읽을 수 없습니다 ({exc.msg}, {exc.lineno}행)"
+        ) from None
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         raise LoadError(f"{name}: 노트북에 셀 목록(cells)이 없습니다")

@@ -64,7 +64,7 @@ def serve(sock: socket.socket, seed: int) -> None:
             reply = _handle(request, agents)
         except MemoryError:
             reply = _failure_reply("memory", "MemoryError", "")
-        except BaseException as exc:  # noqa: BLE001 - keep serving the next request
+        except BaseException as exc:
             reply = _failure_reply("exception", type(exc).__name__, str(exc))
         _flush()
         send_frame(sock, reply)
@@ -90,6 +90,10 @@ def run_child(sock_fd: int, out_fd: int, seed: int) -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", buffering=0), encoding="utf-8", line_buffering=True)
-    sys.stderr = io.TextIOWrapper(os.fdopen(2, "wb", buffering=0), encoding="utf-8", line_buffering=True)
+    sys.stdout = io.TextIOWrapper(
+        os.fdopen(1, "wb", buffering=0), encoding="utf-8", line_buffering=True
+    )
+    sys.stderr = io.TextIOWrapper(
+        os.fdopen(2, "wb", buffering=0), encoding="utf-8", line_buffering=True
+    )
     serve(socket.socket(fileno=sock_fd), seed)

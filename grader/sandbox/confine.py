@@ -63,7 +63,9 @@ def prctl(option: int, value: int) -> None:
     _check(_libc.prctl(option, value, 0, 0, 0), "prctl")
 
 
-def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+def _mount(
+    source: str | None, target: str, fstype: str | None, flags: int, data: str | None
+) -> None:
     def b(s: str | None) -> bytes | None:
         return s.encode() if s is not None else None
 
@@ -76,9 +78,30 @@ def _hide_paths(paths: list[str]) -> None:
     for path in paths:
         target = Path(path)
         if target.is_dir():
-            _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555")
+            _mount(
+                "tmpfs",
+                path,
+                "tmpfs",
+                MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                "size=4k,mode=0555",
+            )
         elif target.exists():
             _mount("/dev/null", path, None, MS_BIND, None)
+
+
+def _private_tmp(workdir: str) -> None:
+    """Give the child empty, private /tmp, /var/tmp and /dev/shm, discarded with it, so nothing it
+    writes outside its workdir outlives it or reaches another student; the workdir (created by
+    the trusted side, usually under /tmp) is bound back at its own path."""
+    keep = os.open(workdir, os.O_PATH | os.O_DIRECTORY)
+    try:
+        for shared in ("/tmp", "/var/tmp", "/dev/shm"):
+            if os.path.isdir(shared) and not os.path.islink(shared):
+                _mount("tmpfs", shared, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
+        os.makedirs(workdir, exist_ok=True)
+        _mount(f"/proc/self/fd/{keep}", workdir, None, MS_BIND, None)
+    finally:
+        os.close(keep)
 
 
 def _write(path: str, text: str) -> None:
@@ -91,6 +114,7 @@ def _enter_namespaces(plan: ConfinePlan, report: ConfineReport) -> None:
         _check(_libc.unshare(CLONE_NEWNET | CLONE_NEWNS), "unshare")
         report.network_isolated = True
         _hide_paths(plan.hide)
+        _private_tmp(plan.workdir)
         report.files_hidden = True
         os.setgroups([])
         os.setresgid(plan.uid, plan.uid, plan.uid)

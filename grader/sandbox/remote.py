@@ -23,8 +23,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from grader.config import CourseConfig
 from grader.local import find_exercise_file
-from grader.results import ExerciseRun
 from grader.protocol import (
     MAX_MESSAGE_BYTES,
     OutputLog,
@@ -33,6 +33,7 @@ from grader.protocol import (
     StudentFailure,
     decode_reply,
 )
+from grader.results import ExerciseRun
 from grader.sandbox.confine import ConfinePlan
 from grader.sandbox.framing import FrameError, OutputDrain, recv_frame, send_frame
 from grader.sandbox.zygote import CONTROL_FD_ENV
@@ -58,6 +59,24 @@ class SandboxSettings:
     uid: int
     hide: tuple[str, ...] = ()
     limit_address_space: bool = True
+
+
+def settings_for(
+    config: CourseConfig, slot: int, hide: tuple[str, ...], gpu: bool
+) -> SandboxSettings:
+    """Sandbox settings of worker ``slot`` from course.yml."""
+    grading = config.grading
+    return SandboxSettings(
+        call_s=grading.timeouts.call_s,
+        import_s=grading.timeouts.import_s,
+        student_s=grading.timeouts.student_s,
+        memory_mb=grading.limits.memory_mb,
+        cpu_s=grading.limits.cpu_s,
+        output_bytes=grading.limits.output_kb * 1024,
+        uid=grading.sandbox_uid_base + slot,
+        hide=hide,
+        limit_address_space=not gpu,
+    )
 
 
 def failure_reply(category: str, message: str = "", exc_type: str = "") -> bytes:
@@ -102,7 +121,9 @@ class ZygoteClient:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_read, out_write = os.pipe()
         try:
-            reply = self._ask({"op": "spawn", "plan": asdict(plan), "seed": seed}, [theirs.fileno(), out_write])
+            reply = self._ask(
+                {"op": "spawn", "plan": asdict(plan), "seed": seed}, [theirs.fileno(), out_write]
+            )
         finally:
             theirs.close()
             os.close(out_write)
@@ -217,8 +238,10 @@ class StudentSandbox:
     def load(self, exercise: str, filename: str, source: bytes, output: OutputLog) -> Reply:
         """Load an exercise file in the child; a failed load is remembered for the whole run."""
         self.sources[exercise] = (filename, source)
-        raw = self._out_of_time() or self._exchange(self._load_request(exercise), output,
-                                                    self.settings.import_s)[0]
+        raw = (
+            self._out_of_time()
+            or self._exchange(self._load_request(exercise), output, self.settings.import_s)[0]
+        )
         reply = _decode_or_failure(raw)
         if reply.failure is not None:
             self.load_failures[exercise] = reply
@@ -323,3 +346,20 @@ def open_remote(
         output.add(reply.output)
     transport = RemoteTransport(sandbox, exercise, output)
     yield Submission(exercise, transport, load_failure=reply.failure, output=output, notes=notes)
+
+
+@contextmanager
+def open_recorded(
+    sandbox: StudentSandbox,
+    folder: Path,
+    runs: dict[str, ExerciseRun],
+    language: str,
+    exercise: str,
+) -> Iterator[Submission]:
+    """``open_remote`` that also records time and notes per exercise for the report."""
+    run = runs.setdefault(exercise, ExerciseRun())
+    started = time.monotonic()
+    with open_remote(sandbox, folder, exercise, run) as submission:
+        yield submission
+    run.seconds += time.monotonic() - started
+    run.notes = [note.render(language) for note in submission.notes]

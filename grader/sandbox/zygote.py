@@ -9,6 +9,7 @@ together with the child's file descriptors (SCM_RIGHTS).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -26,9 +27,9 @@ os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
-import matplotlib.collections  # noqa: E402, F401
-import matplotlib.figure  # noqa: E402, F401
-import matplotlib.pyplot  # noqa: E402, F401
+import matplotlib.collections  # noqa: E402
+import matplotlib.figure  # noqa: E402
+import matplotlib.pyplot  # noqa: E402
 import numpy  # noqa: E402, F401
 import tensorflow  # noqa: E402, F401
 
@@ -43,9 +44,9 @@ PRELOADED = (
 for _name in PRELOADED:
     importlib.import_module(_name)
 
-import grader.runtime.agent  # noqa: E402, F401
-import grader.runtime.describe  # noqa: E402, F401
-import grader.runtime.functions  # noqa: E402, F401
+import grader.runtime.agent  # noqa: E402
+import grader.runtime.describe  # noqa: E402
+import grader.runtime.functions  # noqa: E402
 import grader.runtime.loader  # noqa: E402, F401
 from grader.sandbox.child import run_child  # noqa: E402
 from grader.sandbox.confine import PR_SET_CHILD_SUBREAPER, ConfinePlan, confine, prctl  # noqa: E402
@@ -81,7 +82,7 @@ class Zygote:
                 os.write(out_fd, b"")  # the pipe must still be open after confinement
                 del report
                 run_child(sock_fd, out_fd, request["seed"])
-            except BaseException:  # noqa: BLE001 - a failed confinement must not run code
+            except BaseException:
                 code = 70
             os._exit(code)
         os.close(sock_fd)
@@ -109,10 +110,8 @@ class Zygote:
         uid = self.children.get(pid)
         if status is None:
             for kill in (os.killpg, os.kill):  # the group, and the child itself before setsid
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
         self._kill_strays(uid)
         if status is None:
             status = self._wait(pid)
@@ -140,7 +139,7 @@ class Zygote:
                     os.setresuid(uid, uid, uid)
                     for _ in range(3):
                         os.kill(-1, signal.SIGKILL)
-                except BaseException:  # noqa: BLE001
+                except BaseException:
                     pass
                 os._exit(0)
             os.waitpid(helper, 0)
@@ -149,10 +148,8 @@ class Zygote:
             if not strays:
                 break
             for stray in strays:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(stray, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
             time.sleep(0.01)
             self.reap()
         self.reap()

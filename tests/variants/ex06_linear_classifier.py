@@ -36,8 +36,8 @@ VARIANTS = [
             "업데이트한 뒤의 손실"),
     Variant(E, "fit_default_rate_diverges", "def fit(inputs, targets, steps=40, learning_rate=0.1):",
             "def fit(inputs, targets, steps=40, learning_rate=0.5):", "발산"),
-    Variant(E, "fit_too_few_steps", "    for step in range(steps):",
-            "    for step in range(min(steps, 10)):", "steps"),
+    Variant(E, "fit_too_few_steps", "    for _ in range(steps):",
+            "    for _ in range(min(steps, 10)):", "steps"),
     Variant(E, "fit_trains_on_own_data",
             "    W, b = init_parameters(input_dim=2, output_dim=1)\n",
             "    W, b = init_parameters(input_dim=2, output_dim=1)\n"
@@ -54,6 +54,6 @@ VARIANTS = [
             "", "결정 경계 직선"),
     Variant(E, "plot_line_at_zero", "slope, intercept = decision_boundary(W, b)",
             "slope, intercept = decision_boundary(W, b, 0.0)", "= 0을 따릅니다"),
-    Variant(E, "plot_subset_of_points", "ax.scatter(points[:, 0], points[:, 1],",
-            "ax.scatter(points[::2, 0], points[::2, 1],", "모든 점"),
+    Variant(E, "plot_subset_of_points", "ax.scatter(points[:, 0], points[:, 1], c=predicted_class,",
+            "ax.scatter(points[::2, 0], points[::2, 1], c=predicted_class[::2],", "모든 점"),
 ]

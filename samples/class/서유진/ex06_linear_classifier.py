@@ -142,9 +142,9 @@ def training_step(inputs, targets, W, b, learning_rate=0.1):
 # ## 배치 훈련 루프 (코드 3-21)
 #
 # `init_parameters`로 새 변수를 만든 다음 `training_step`을 `steps`번 반복합니다. 각 스텝의 손실을
-# 파이썬 실수(`float(loss)`)로 바꿔 리스트에 모으고, `(W, b, losses)`를 반환하세요. 손실이
-# 스텝마다 줄어드는지 출력해 보면 훈련이 잘 되는지 알 수 있습니다. 학습률을 0.2 이상으로 올리면
-# 손실이 오히려 커지는(발산하는) 것도 확인해 보세요.
+# 파이썬 실수(`float(loss)`)로 바꿔 리스트에 모으고, `(W, b, losses)`를 반환하세요. 돌려받은
+# `losses`를 출력해서 손실이 스텝마다 줄어드는지 보면 훈련이 잘 되는지 알 수 있습니다.
+# 학습률을 0.2 이상으로 올리면 손실이 오히려 커지는(발산하는) 것도 확인해 보세요.
 
 
 # %%
@@ -152,10 +152,9 @@ def fit(inputs, targets, steps=40, learning_rate=0.1):
     """새 파라미터로 steps번 훈련하고 (W, b, 스텝별 손실 리스트)를 반환합니다."""
     W, b = init_parameters(input_dim=2, output_dim=1)
     losses = []
-    for step in range(steps):
+    for _ in range(steps):
         loss = training_step(inputs, targets, W, b, learning_rate)
         losses.append(float(loss))
-        print(f"{step}번째 스텝의 손실: {float(loss):.4f}")
     return W, b, losses
 
 

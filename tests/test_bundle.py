@@ -1,0 +1,137 @@
+"""The student bundle holds no secret, and its visible test cells work with only the student
+package installed (no hidden graders, no solutions, no editable checkout of this repo)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader.build.bundle import INSTRUCTOR_ONLY, BundleError, build_bundle
+from grader.config import CourseConfig
+from grader.exercises import EXERCISE_IDS
+from grader.tfenv import QUIET_ENV
+from tests.test_nbgrader_lifecycle import answers, fill_in, hidden_grader_lines, solution_lines
+
+BIN = Path(sys.executable).parent
+CHECKED = ("ex01_tensors",)
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory, root: Path, config: CourseConfig) -> Path:
+    return build_bundle(root, config, tmp_path_factory.mktemp("bundle") / "student")
+
+
+@pytest.fixture(scope="module")
+def site(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The student wheel unpacked: what ``pip install`` would put into site-packages."""
+    target = tmp_path_factory.mktemp("site")
+    (wheel,) = (bundle / "wheels").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(target)
+    return target
+
+
+def test_bundle_layout(bundle: Path, config: CourseConfig) -> None:
+    assert (bundle / "course.yml").is_file()
+    assert "course check" in (bundle / "README.md").read_text(encoding="utf-8")
+    for exercise in EXERCISE_IDS:
+        assert (bundle / "exercises" / f"{exercise}.py").is_file()
+        assert (bundle / "notebooks" / config.nbgrader.assignment / f"{exercise}.ipynb").is_file()
+
+
+def test_wheel_has_no_instructor_parts(bundle: Path) -> None:
+    (wheel,) = (bundle / "wheels").glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "grader/notebook.py" in names and "grader/grading.ini" in names
+    assert all(f"grader/public/test_{e}.py" in names for e in EXERCISE_IDS)
+    for part in INSTRUCTOR_ONLY:
+        assert not [n for n in names if n.startswith(f"grader/{part}")], part
+
+
+def test_bundle_holds_no_hidden_grader_or_solution_code(bundle: Path) -> None:
+    texts = {}
+    for path in bundle.rglob("*"):
+        if path.suffix == ".whl":
+            with zipfile.ZipFile(path) as archive:
+                for name in archive.namelist():
+                    texts[f"{path.name}:{name}"] = archive.read(name).decode("utf-8", "replace")
+        elif path.is_file():
+            texts[str(path)] = path.read_text(encoding="utf-8", errors="replace")
+    for name, text in texts.items():
+        if name.endswith(".ipynb"):
+            text = "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells)
+        assert "HIDDEN TESTS" not in text, name
+        assert 'visibility="hidden"' not in text, name
+        leaked = [line for line in hidden_grader_lines(EXERCISE_IDS) if line in text]
+        assert not leaked, f"{name}: {leaked[:3]}"
+        shown = [line for line in solution_lines(EXERCISE_IDS) if line in text]
+        assert not shown, f"{name}: {shown[:3]}"
+
+
+def test_bundle_refuses_a_non_empty_folder(tmp_path: Path, root: Path, config: CourseConfig) -> None:
+    (tmp_path / "something").write_text("x")
+    with pytest.raises(BundleError):
+        build_bundle(root, config, tmp_path)
+
+
+def _execute(notebook: Path, site: Path) -> nbformat.NotebookNode:
+    """Run a notebook like a student would: a kernel that finds only the student package, and
+    no quiet-TF variables in its environment."""
+    env = {k: v for k, v in os.environ.items() if k not in QUIET_ENV and not k.startswith("PYTEST")}
+    env["PYTHONPATH"] = str(site)
+    result = subprocess.run(
+        [str(BIN / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
+         "--ExecutePreprocessor.timeout=300", "--output", notebook.name + ".out", notebook.name],
+        cwd=notebook.parent, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-4000:]
+    return nbformat.read(notebook.with_name(notebook.name + ".out.ipynb"), as_version=4)
+
+
+def _test_cell(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    (cell,) = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id", "")
+               .endswith("_public_tests")]  # fmt: skip
+    return cell
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", CHECKED)
+def test_visible_test_cell_with_only_the_student_package(
+    exercise: str, bundle: Path, site: Path, tmp_path: Path, root: Path, config: CourseConfig
+) -> None:
+    release = bundle / "notebooks" / config.nbgrader.assignment / f"{exercise}.ipynb"
+    reference = answers(root / "source" / config.nbgrader.assignment / f"{exercise}.ipynb")
+    probe = nbformat.v4.new_code_cell(
+        "import grader, importlib.util\n"
+        "print('GRADER_AT', grader.__file__)\n"
+        "print('HIDDEN', importlib.util.find_spec('grader.hidden') is not None)"
+    )  # fmt: skip
+    results = {}
+    for student in ("stub", "reference"):
+        folder = tmp_path / student
+        folder.mkdir()
+        copy = folder / release.name
+        copy.write_bytes(release.read_bytes())
+        if student == "reference":
+            fill_in(copy, reference)
+        notebook = nbformat.read(copy, as_version=4)
+        notebook.cells.insert(0, probe)
+        nbformat.write(notebook, copy)
+        executed = _execute(copy, site)
+        probe_text = "".join(o.get("text", "") for o in executed.cells[0].outputs)
+        assert f"GRADER_AT {site}" in probe_text and "HIDDEN False" in probe_text, probe_text
+        cell = _test_cell(executed)
+        kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
+        assert ("stream", "stderr") not in kinds, json.dumps(cell.outputs, ensure_ascii=False)
+        assert "error" not in [k for k, _ in kinds], json.dumps(cell.outputs, ensure_ascii=False)
+        (value,) = [o for o in cell.outputs if o.output_type == "execute_result"]
+        results[student] = (float(value.data["text/plain"]), cell.metadata.nbgrader.points)
+    assert results["stub"][0] == 0
+    assert results["reference"][0] == results["reference"][1] > 0
