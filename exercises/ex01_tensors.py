@@ -17,7 +17,6 @@
 # | `make_variable(initial_value)` | 훈련 가능한 변수 만들기 |
 
 # %%
-import numpy as np
 import tensorflow as tf
 
 # %% [markdown]

@@ -108,11 +108,11 @@ def fill_in(release_notebook: Path, reference: dict[str, str], keep: int | None 
 
 def solution_lines(exercises: tuple[str, ...]) -> list[str]:
     """Distinctive lines of answer code (between the solution markers) that appear nowhere
-    else in the solution file."""
-    lines = []
+    outside the markers in any of the solution files (the explanations quote some code)."""
+    inside: list[str] = []
+    outside: list[str] = []
     for exercise in exercises:
         text = (ROOT / "solutions" / f"{exercise}.py").read_text(encoding="utf-8")
-        inside, outside = [], []
         block = False
         for line in text.splitlines():
             if line.strip() == BEGIN:
@@ -121,7 +121,7 @@ def solution_lines(exercises: tuple[str, ...]) -> list[str]:
                 block = False
             else:
                 (inside if block else outside).append(line.strip())
-        lines += [ln for ln in inside if len(ln) > 12 and not any(ln in o for o in outside)]
+    lines = [ln for ln in inside if len(ln) > 12 and not any(ln in o for o in outside)]
     assert lines
     return lines
 

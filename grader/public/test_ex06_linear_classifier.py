@@ -384,7 +384,36 @@ def check_boundary(submission, rng: np.random.Generator, threshold: float | None
     )  # fmt: skip
 
 
-def check_plot(submission, inputs: np.ndarray, W: np.ndarray, b: np.ndarray) -> None:
+def record_plot(
+    artifacts: dict, inputs: np.ndarray, W: np.ndarray, b: np.ndarray, figure
+) -> None:
+    """Leave the plot's numbers for the feedback page, which redraws both plots itself."""
+    xs = np.linspace(float(inputs[:, 0].min()), float(inputs[:, 0].max()), 50)
+    slope, intercept = ref.decision_boundary(W, b)
+    reference = {
+        "colors": (ref.predict(inputs, W, b)[:, 0] > 0.5).astype(int).tolist(),
+        "line": [xs.tolist(), (slope * xs + intercept).tolist()],
+    }
+    student = None
+    for axes in figure.axes if figure is not None else ():
+        labels = ref.match_points([(s.offsets, s.colors) for s in axes.scatters], inputs)
+        if labels is not None:
+            line = next((ln for ln in axes.lines if len(ln.x) == len(ln.y) > 1), None)
+            student = {
+                "colors": np.unique(labels, return_inverse=True)[1].astype(int).tolist(),
+                "line": [line.x.tolist(), line.y.tolist()] if line is not None else None,
+            }
+            break
+    artifacts["decision_boundary"] = {
+        "inputs": inputs.tolist(),
+        "student": student,
+        "reference": reference,
+    }
+
+
+def check_plot(
+    submission, inputs: np.ndarray, W: np.ndarray, b: np.ndarray, artifacts: dict | None = None
+) -> None:
     """The figure shows every point coloured by predicted class, and the boundary line."""
     result = submission.call(
         "plot_decision_boundary", Const(inputs), submission.variable(W), submission.variable(b)
@@ -392,6 +421,8 @@ def check_plot(submission, inputs: np.ndarray, W: np.ndarray, b: np.ndarray) -> 
     expect_kind(result, ("figure",), Msg("plot_decision_boundary의 반환값",
                                          "plot_decision_boundary's result"))  # fmt: skip
     check(result.figure is not None, "그림 정보를 읽을 수 없습니다.", "The figure cannot be read.")
+    if artifacts is not None:
+        record_plot(artifacts, inputs, W, b, result.figure)
     values = ref.predict(inputs, W, b)[:, 0]
     classes, certain = values > 0.5, np.abs(values - 0.5) > 1e-4
     matched = None
@@ -521,11 +552,11 @@ def test_decision_boundary(submission, rng):
     "plot_decision_boundary: 예측한 클래스와 결정 경계",
     "plot_decision_boundary: classes and line",
 )
-def test_plot_decision_boundary(submission, rng):
+def test_plot_decision_boundary(submission, rng, artifacts):
     inputs, targets = ref.draw_dataset(rng, 200)
     W0 = rng.uniform(0, 1, size=(2, 1))
     W, b, _ = ref.fit(inputs, targets, W0, np.zeros(1), steps=40)
-    check_plot(submission, inputs, W.astype(F32), b.astype(F32))
+    check_plot(submission, inputs, W.astype(F32), b.astype(F32), artifacts)
 
 
 @pytest.mark.gpu

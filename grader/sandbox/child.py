@@ -61,13 +61,26 @@ def serve(sock: socket.socket, seed: int) -> None:
         except FrameError:
             return
         try:
-            reply = _handle(request, agents)
+            reply = _memory_failure(_handle(request, agents))
         except MemoryError:
             reply = _failure_reply("memory", "MemoryError", "")
         except BaseException as exc:
             reply = _failure_reply("exception", type(exc).__name__, str(exc))
         _flush()
         send_frame(sock, reply)
+
+
+def _memory_failure(reply: bytes) -> bytes:
+    """The agent reports a MemoryError like any other exception; here it means the sandbox's
+    memory limit was hit, so say so (the "memory" category has its own message)."""
+    if b"MemoryError" not in reply:
+        return reply
+    data = json.loads(reply)
+    failure = data.get("failure")
+    if isinstance(failure, dict) and str(failure.get("exc_type", "")).endswith("MemoryError"):
+        failure["category"] = "memory"
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return reply
 
 
 def _handle(request: dict[str, Any], agents: dict[str, Agent]) -> bytes:
