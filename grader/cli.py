@@ -130,3 +130,20 @@ def grade(
         for problem in summary.failed_workers:
             errors.print(f"error: {problem}", highlight=False)
         raise typer.Exit(3)
+
+
+@app.command()
+def bundle(
+    out: Annotated[Path, typer.Argument(help="empty or new folder for the student bundle")],
+    config: ConfigOption = None,
+) -> None:
+    """Build the student package (no hidden graders, no solutions) and starter folder."""
+    from grader.build.bundle import BundleError, build_bundle
+
+    course, root = _load(config)
+    try:
+        built = build_bundle(root, course, out)
+    except BundleError as exc:
+        errors.print(f"error: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"student bundle written to {built}")

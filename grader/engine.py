@@ -8,9 +8,11 @@ where it stopped. Student code only ever runs in sandbox children of a worker's 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import queue
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -88,17 +90,18 @@ def _worker_main(spec: WorkerSpec, tasks: mp.Queue, done: mp.Queue) -> None:
     """A grading worker: its own zygote, one pytest session, many students."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    from grader.sandbox.confine import PR_SET_DUMPABLE, prctl
+    from grader.sandbox.confine import PR_SET_DUMPABLE, PR_SET_PDEATHSIG, prctl
 
     prctl(PR_SET_DUMPABLE, 0)  # same-uid sandboxes must not read this process's memory
+    prctl(PR_SET_PDEATHSIG, signal.SIGTERM)  # the main process died: stop, never grade on alone
     from grader.runner import run_graders
     from grader.sandbox.remote import StudentSandbox, ZygoteClient, open_recorded, settings_for
 
     config = spec.config
     settings = settings_for(config, spec.index, spec.hide, spec.gpu)
+    state: dict[str, Any] = {}
     zygote = ZygoteClient()
     try:
-        state: dict[str, Any] = {}
 
         def jobs() -> Iterator[StudentJob]:
             while (student := tasks.get()) is not _STOP:
@@ -131,6 +134,9 @@ def _worker_main(spec: WorkerSpec, tasks: mp.Queue, done: mp.Queue) -> None:
     except Exception as exc:
         done.put(("error", f"worker {spec.index}: {type(exc).__name__}: {exc}", 0.0, 0.0))
     finally:
+        if state.get("sandbox") is not None:  # interrupted mid-student: kill its processes too
+            with contextlib.suppress(Exception):
+                state["sandbox"].close()
         zygote.close()
         done.put(("exit", str(spec.index), 0.0, 0.0))
 
@@ -202,6 +208,9 @@ def _run_workers(
         process.start()
     running = count
     finished = False
+    previous = None
+    if threading.current_thread() is threading.main_thread():  # SIGTERM stops like Ctrl-C
+        previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         while running:
             try:
@@ -232,6 +241,12 @@ def _run_workers(
             if process.is_alive():
                 process.kill()
                 process.join()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def finish_batch(out: Path, students: list[str], language: str) -> None:

@@ -58,7 +58,7 @@ def postgres_server() -> Iterator[str]:
     bindir = _pg_bin()
     if bindir is None:
         pytest.skip("PostgreSQL is not installed (no pg_ctl; `apt-get install postgresql`)")
-    pytest.importorskip("psycopg2", reason="the psycopg2 driver is not installed")
+    pytest.importorskip("psycopg", reason="the psycopg (3) driver is not installed")
     as_root = os.geteuid() == 0
     user: dict = {}
     if as_root:
@@ -84,13 +84,13 @@ def postgres_server() -> Iterator[str]:
         if start.returncode != 0:
             log = (base / "log").read_text() if (base / "log").exists() else ""
             pytest.skip(f"PostgreSQL did not start: {start.stderr[-300:]} {log[-500:]}")
-        import psycopg2
+        import psycopg
 
-        connection = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
-        connection.autocommit = True
-        connection.cursor().execute("CREATE DATABASE gradebook")
-        connection.close()
-        yield f"postgresql://postgres@127.0.0.1:{port}/gradebook"
+        with psycopg.connect(
+            host="127.0.0.1", port=port, user="postgres", dbname="postgres", autocommit=True
+        ) as connection:
+            connection.execute("CREATE DATABASE gradebook")
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/gradebook"
     finally:
         if (data / "postmaster.pid").exists():
             run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
@@ -138,9 +138,8 @@ def test_postgres_gradebook_with_two_graders_at_once(tmp_path: Path, config: Cou
         assert float(grades["bob"]["score"]) == 0
         assert not list(course.glob("*.db"))
 
-        import psycopg2
+        import psycopg
 
-        with contextlib.closing(psycopg2.connect(db_url)) as db:
-            cursor = db.cursor()
-            cursor.execute("SELECT id FROM student ORDER BY id")
-            assert [row[0] for row in cursor.fetchall()] == ["alice", "bob"]
+        with psycopg.connect(db_url.replace("+psycopg", "")) as db:
+            rows = db.execute("SELECT id FROM student ORDER BY id").fetchall()
+        assert [row[0] for row in rows] == ["alice", "bob"]

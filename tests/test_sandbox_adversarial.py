@@ -447,7 +447,9 @@ class Listener:
         self.server.close()
 
 
-FIXED_PATHS = [Path(p) for p in ("/tmp/results.json", "/tmp/grades.csv", "/results.json", "/grades.csv")]
+FIXED_PATHS = [
+    Path(p) for p in ("/tmp/results.json", "/tmp/grades.csv", "/results.json", "/grades.csv")
+]
 
 
 def _state(path: Path) -> tuple[int, int] | None:
@@ -594,13 +596,9 @@ def test_forged_results_change_nothing(batch: dict[str, Any]) -> None:
     assert full(results, EX01) and full(results, EX03)
     assert results["score"] == exercise(results, EX01)["score"] + exercise(results, EX03)["score"]
     output = exercise(results, EX03)["output"]
-    assert "FORGE-FAIL" in output
-    escaped = [
-        line
-        for line in output.splitlines()
-        if line.startswith("FORGE-OK") and "/course-sandbox-" not in line.split()[1]
-    ]
-    assert not escaped, escaped  # written only inside the sandbox's throwaway folder
+    for folder in (out, out / "forger", batch["subs"], batch["subs"] / "forger"):
+        assert f"FORGE-FAIL {folder / 'results.json'}" in output, output
+    # /tmp writes land in the child's private /tmp, which dies with it
     assert batch["fixed_before"] == batch["fixed_after"]
     assert not (out / "results.json").exists()
     assert "1000" not in (out / "grades.csv").read_text(encoding="utf-8")
@@ -630,8 +628,10 @@ def test_hidden_graders_and_other_students_are_unreadable(batch: dict[str, Any])
     assert "LIST-OK" not in output or all(
         line.endswith("[]") for line in output.splitlines() if line.startswith("LIST-OK")
     ), output
-    assert (batch["subs"] / "honest" / f"{EX01}.py").read_text(encoding="utf-8").endswith(
-        f"# {SECRET}\n"
+    assert (
+        (batch["subs"] / "honest" / f"{EX01}.py")
+        .read_text(encoding="utf-8")
+        .endswith(f"# {SECRET}\n")
     )
     assert not (batch["subs"] / "honest" / "planted.py").exists()
     assert full(load(batch["out"], "honest"), EX01)
@@ -682,7 +682,9 @@ def test_grading_twice_gives_identical_results(tmp_path: Path) -> None:
     for student in students:
         first, second = load(tmp_path / "a", student), load(tmp_path / "b", student)
         assert _without_timings(first) == _without_timings(second), student
-    assert (tmp_path / "a" / "grades.csv").read_bytes() == (tmp_path / "b" / "grades.csv").read_bytes()
+    assert (tmp_path / "a" / "grades.csv").read_bytes() == (
+        tmp_path / "b" / "grades.csv"
+    ).read_bytes()
 
 
 # --------------------------------------------------------------------------- interruption
@@ -692,7 +694,7 @@ def _cli_course(tmp_path: Path) -> Path:
     text = text.replace("sandbox_uid_base: 61000", f"sandbox_uid_base: {CLI_UID_BASE}")
     text = text.replace(
         "timeouts: {call_s: 10, import_s: 20, student_s: 240}",
-        "timeouts: {call_s: 3, import_s: 5, student_s: 60}",
+        "timeouts: {call_s: 3, import_s: 3, student_s: 60}",
     )
     assert f"sandbox_uid_base: {CLI_UID_BASE}" in text and "call_s: 3" in text
     path = tmp_path / "course" / "course.yml"
@@ -712,8 +714,9 @@ def test_interrupted_batch_leaves_no_partial_file_or_orphan(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
     subs, out = tmp_path / "subs", tmp_path / "out"
-    students = {f"s{i:02d}": {EX01: solution(EX01), EX03: solution(EX03)} for i in range(6)}
-    students["s03"][EX01] = with_suffix(EX01, "while True:\n    pass")  # keeps the batch busy
+    students = {f"s{i:02d}": {EX01: solution(EX01), EX03: solution(EX03)} for i in range(9)}
+    for student in list(students)[1:]:  # endless loops at import keep the batch busy
+        students[student][EX01] = with_suffix(EX01, "while True:\n    pass")
     write_class(subs, students)
     course = _cli_course(tmp_path)
     command = [
@@ -733,12 +736,13 @@ def test_interrupted_batch_leaves_no_partial_file_or_orphan(
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert wait_until(lambda: not processes_in_session(process.pid), 30), processes_in_session(
+    # well before the remaining students could have been graded by orphaned workers
+    assert wait_until(lambda: not processes_in_session(process.pid), 8), processes_in_session(
         process.pid
     )
-    assert wait_until(
-        lambda: not sandbox_processes(range(CLI_UID_BASE, CLI_UID_BASE + 2)), 10
-    ), sandbox_processes(range(CLI_UID_BASE, CLI_UID_BASE + 2))
+    assert wait_until(lambda: not sandbox_processes(range(CLI_UID_BASE, CLI_UID_BASE + 2)), 10), (
+        sandbox_processes(range(CLI_UID_BASE, CLI_UID_BASE + 2))
+    )
     _check_no_partial_files(out)
     graded_before = {p.parent.name for p in out.glob("*/results.json")}
     assert graded_before != set(students), "the batch finished before it was interrupted"
@@ -750,4 +754,4 @@ def test_interrupted_batch_leaves_no_partial_file_or_orphan(
     for student in students:
         results = load(out, student)
         assert full(results, EX03)
-        assert full(results, EX01) == (student != "s03")
+        assert full(results, EX01) == (student == "s00")
