@@ -13,6 +13,7 @@ import ctypes
 import os
 import resource
 import signal
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,17 +92,25 @@ def _hide_paths(paths: list[str]) -> None:
 
 def _private_tmp(workdir: str) -> None:
     """Give the child empty, private /tmp, /var/tmp and /dev/shm, discarded with it, so nothing it
-    writes outside its workdir outlives it or reaches another student; the workdir (created by
-    the trusted side, usually under /tmp) is bound back at its own path."""
-    keep = os.open(workdir, os.O_PATH | os.O_DIRECTORY)
+    writes outside its workdir outlives it or reaches another student. The workdir (created by
+    the trusted side, usually under /tmp) and the Python environment (a checkout may live under
+    /tmp) are bound back at their own paths, recursively, so the covers on hidden folders inside
+    them stay in place."""
+    shared = [
+        d for d in ("/tmp", "/var/tmp", "/dev/shm") if os.path.isdir(d) and not os.path.islink(d)
+    ]
+    prefix = os.path.realpath(sys.prefix)
+    wanted = [workdir, *[prefix for d in shared if prefix.startswith(d.rstrip("/") + "/")][:1]]
+    kept = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in wanted}
     try:
-        for shared in ("/tmp", "/var/tmp", "/dev/shm"):
-            if os.path.isdir(shared) and not os.path.islink(shared):
-                _mount("tmpfs", shared, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
-        os.makedirs(workdir, exist_ok=True)
-        _mount(f"/proc/self/fd/{keep}", workdir, None, MS_BIND, None)
+        for directory in shared:
+            _mount("tmpfs", directory, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
+        for path, fd in kept.items():
+            os.makedirs(path, exist_ok=True)
+            _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC, None)
     finally:
-        os.close(keep)
+        for fd in kept.values():
+            os.close(fd)
 
 
 def _write(path: str, text: str) -> None:

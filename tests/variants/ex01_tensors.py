@@ -6,7 +6,7 @@ VARIANTS = [
         E,
         "numpy_instead_of_tensor",
         "return tf.ones(shape=shape, dtype=tf.float32)",
-        "return np.ones(shape, dtype=np.float32)",
+        'return __import__("numpy").ones(shape, dtype="float32")',
         "NumPy 배열",
     ),
     Variant(

@@ -1,0 +1,1 @@
+"""Generate everything derived from ``solutions/``: student stubs and nbgrader notebooks."""

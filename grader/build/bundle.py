@@ -1,0 +1,198 @@
+"""The student bundle: everything a student needs for their own checks, and nothing secret.
+
+``build_bundle`` writes one folder to hand out (or to put on the hub image):
+
+- ``wheels/``: a wheel of the ``grader`` package without the instructor-only parts, so public
+  checks (``course check``, the notebooks' visible test cells) work in a student environment;
+- ``exercises/``: the ``.py`` stubs; ``notebooks/<assignment>/``: the release notebooks, made
+  by stock ``nbgrader generate_assignment`` (solutions and hidden tests already stripped);
+- ``course.yml`` and a short README (Korean unless the course language is English).
+
+Left out of the wheel, and why:
+
+- ``grader/hidden``: the hidden graders; students must never see them;
+- ``grader/build``: course authoring from ``solutions/`` (the solutions are not shipped anyway);
+- ``grader/nbgrader_support.py``: the instructor's autograde preprocessor (needs nbgrader).
+
+The wheel is built from a temporary copy with its own ``pyproject.toml`` (distribution name
+``<project>-student``), so the instructor's package metadata and files are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+from grader import __version__
+from grader.build.nbgrader_config import render_nbgrader_config
+from grader.config import CourseConfig
+from grader.exercises import EXERCISES
+
+INSTRUCTOR_ONLY = ("hidden", "build", "nbgrader_support.py")
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
+STUDENT_EXCLUDED_DEPENDENCIES = ("nbgrader", "jupytext")  # instructor tools
+
+
+class BundleError(Exception):
+    """The bundle cannot be built (missing inputs, a failing build step, a non-empty target)."""
+
+
+def _run(command: list[str], cwd: Path) -> None:
+    # nbgrader runs ``alembic`` by name: the interpreter's own scripts folder must be on PATH.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = {**os.environ, "PATH": path}
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr)[-4000:]
+        raise BundleError(f"{' '.join(command[:4])} … failed:\n{output}")
+
+
+def _student_pyproject(root: Path) -> str:
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    name = f"{project['name']}-student"
+    deps = [
+        d for d in project.get("dependencies", [])
+        if not d.lower().startswith(STUDENT_EXCLUDED_DEPENDENCIES)
+    ]  # fmt: skip
+    extras = {k: v for k, v in project.get("optional-dependencies", {}).items() if k in ("cpu", "gpu")}
+    lines = [
+        "[build-system]",
+        'requires = ["setuptools>=61"]',
+        'build-backend = "setuptools.build_meta"',
+        "",
+        "[project]",
+        f"name = {name!r}",
+        f"version = {__version__!r}",
+        'description = "Student package: public checks for the TensorFlow exercises"',
+        f"requires-python = {project.get('requires-python', '>=3.11')!r}",
+        f"dependencies = {deps!r}",
+        "",
+        "[project.optional-dependencies]",
+        *[f"{key} = {value!r}" for key, value in extras.items()],
+        "",
+        "[project.scripts]",
+        'course = "grader.cli:app"',
+        "",
+        "[tool.setuptools.packages.find]",
+        'include = ["grader*"]',
+        "",
+        "[tool.setuptools.package-data]",
+        'grader = ["*.ini", "reports/templates/*"]',
+    ]
+    return "\n".join(lines).replace("'", '"') + "\n"
+
+
+def build_student_wheel(root: Path, out: Path) -> Path:
+    """A wheel of ``grader`` without the instructor-only parts, written into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="student-pkg-") as tmp:
+        work = Path(tmp)
+        package = work / "grader"
+        shutil.copytree(root / "grader", package, ignore=IGNORED)
+        for name in INSTRUCTOR_ONLY:
+            target = package / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+        (work / "pyproject.toml").write_text(_student_pyproject(root), encoding="utf-8")
+        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+              "--quiet", "--wheel-dir", str(out), str(work)], cwd=work)  # fmt: skip
+    wheels = sorted(out.glob("*-student-*.whl")) or sorted(out.glob("*.whl"))
+    if not wheels:
+        raise BundleError(f"pip wheel wrote no wheel into {out}")
+    return wheels[-1]
+
+
+def release_notebooks(root: Path, config: CourseConfig, out: Path) -> list[Path]:
+    """Release notebooks by stock ``nbgrader generate_assignment`` in a throwaway course."""
+    assignment = config.nbgrader.assignment
+    source = root / "source" / assignment
+    if not source.is_dir():
+        raise BundleError(f"{source} is missing: run `course build` first")
+    with tempfile.TemporaryDirectory(prefix="student-release-") as tmp:
+        course = Path(tmp)
+        nb = config.nbgrader.model_copy(update={"db_url": "sqlite:///gradebook.db"})
+        text = render_nbgrader_config(config.model_copy(update={"nbgrader": nb}))
+        (course / "nbgrader_config.py").write_text(text, encoding="utf-8")
+        shutil.copytree(source, course / "source" / assignment, ignore=IGNORED)
+        _run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment], cwd=course)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for notebook in sorted((course / "release" / assignment).glob("*.ipynb")):
+            written.append(Path(shutil.copy2(notebook, out / notebook.name)))
+    return written
+
+
+_README = {
+    "ko": """# {title} — 학생용 꾸러미
+
+## 설치
+```
+python3.11 -m venv .venv
+.venv/bin/pip install "{wheel}[cpu]"    # GPU가 있는 컴퓨터라면 [gpu]
+```
+
+## 풀기
+- `exercises/` 안의 `.py` 파일에서 "여기에 코드를 작성하세요" 부분을 채우세요.
+- 또는 `notebooks/{assignment}/` 의 노트북에서 풀어도 됩니다. 노트북 끝의 공개 테스트 셀을
+  실행하면 무엇이 맞고 틀렸는지 알려 주고, 그 셀의 점수를 보여 줍니다.
+
+## 스스로 확인하기
+```
+.venv/bin/course check          # exercises/의 모든 연습문제
+.venv/bin/course check ex01     # 하나만
+```
+공개 테스트만 실행됩니다. 최종 점수에는 숨겨진 테스트도 포함됩니다.
+""",
+    "en": """# {title} — student bundle
+
+## Install
+```
+python3.11 -m venv .venv
+.venv/bin/pip install "{wheel}[cpu]"    # [gpu] on a machine with a GPU
+```
+
+## Work
+- Fill in the parts marked "Write your code here" in the `.py` files under `exercises/`,
+- or work in the notebooks under `notebooks/{assignment}/`: the public test cell at the end of
+  each notebook tells you what is right and wrong, and shows that cell's points.
+
+## Check your work
+```
+.venv/bin/course check          # every exercise in exercises/
+.venv/bin/course check ex01     # just one
+```
+Only the public tests run here; the final grade adds hidden tests.
+""",
+}
+
+
+def build_bundle(root: Path, config: CourseConfig, out: Path) -> Path:
+    """Write the student bundle into ``out`` (which must not exist or be empty); return ``out``."""
+    root, out = root.resolve(), out.resolve()
+    if out.exists() and any(out.iterdir()):
+        raise BundleError(f"{out} is not empty")
+    if out == root or root / "grader" in (out, *out.parents):
+        raise BundleError(f"{out} must not be inside the package")
+    missing = [e.module_file for e in EXERCISES if not (root / "exercises" / e.module_file).is_file()]
+    if missing:
+        raise BundleError(f"exercises/ lacks {', '.join(missing)}: run `course build` first")
+    out.mkdir(parents=True, exist_ok=True)
+    wheel = build_student_wheel(root, out / "wheels")
+    (out / "exercises").mkdir()
+    for exercise in EXERCISES:
+        shutil.copy2(root / "exercises" / exercise.module_file, out / "exercises")
+    assignment = config.nbgrader.assignment
+    release_notebooks(root, config, out / "notebooks" / assignment)
+    shutil.copy2(root / "course.yml", out / "course.yml")
+    readme = _README["en" if config.course.language == "en" else "ko"].format(
+        title=config.course.title, wheel=f"wheels/{wheel.name}", assignment=assignment
+    )
+    (out / "README.md").write_text(readme, encoding="utf-8")
+    return out
