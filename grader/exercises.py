@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from grader.messages import NOTEBOOK_PREFERRED, Msg
 
 
 @dataclass(frozen=True)
@@ -54,3 +57,13 @@ def resolve(names: list[str] | None) -> list[Exercise]:
             raise KeyError(name)
         chosen.extend(m for m in matches if m not in chosen)
     return chosen
+
+
+def find_exercise_file(folder: Path, exercise: str) -> tuple[Path | None, tuple[Msg, ...]]:
+    """The file to grade for ``exercise``: the notebook wins over the module when both exist."""
+    notebook, module = folder / f"{exercise}.ipynb", folder / f"{exercise}.py"
+    if notebook.is_file():
+        return notebook, (NOTEBOOK_PREFERRED,) if module.is_file() else ()
+    if module.is_file():
+        return module, ()
+    return None, ()

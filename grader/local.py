@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from grader.messages import NOTEBOOK_PREFERRED, Msg
+from grader.exercises import find_exercise_file
 from grader.protocol import OutputLog, StudentFailure, decode_reply
 from grader.runtime.agent import Agent
 from grader.runtime.loader import LoadError, read_source
@@ -28,16 +28,6 @@ class AgentTransport:
 
     def request(self, payload: bytes) -> bytes:
         return self.agent.handle(json.loads(payload)).encode("utf-8")
-
-
-def find_exercise_file(folder: Path, exercise: str) -> tuple[Path | None, tuple[Msg, ...]]:
-    """The file to grade for ``exercise``: the notebook wins over the module when both exist."""
-    notebook, module = folder / f"{exercise}.ipynb", folder / f"{exercise}.py"
-    if notebook.is_file():
-        return notebook, (NOTEBOOK_PREFERRED,) if module.is_file() else ()
-    if module.is_file():
-        return module, ()
-    return None, ()
 
 
 @contextmanager

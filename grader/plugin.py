@@ -162,6 +162,24 @@ class GradingPlugin:
         return INTERNAL_ERROR, detail[-2000:]
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
+    """A failed test's report without pytest's formatted traceback.
+
+    Students see the message ``GradingPlugin`` records, never pytest's traceback, and
+    formatting one (reading and highlighting source around every frame) cost more than the
+    grading call itself: about a fifth of a whole student's grading time in a batch. Passes and
+    skips (whose reason the plugin reads) go to pytest's own implementation.
+    """
+    excinfo = call.excinfo
+    if excinfo is None or isinstance(excinfo.value, (pytest.skip.Exception, BaseExceptionGroup)):
+        return None
+    return pytest.TestReport(
+        item.nodeid, item.location, dict.fromkeys(item.keywords, 1), "failed",
+        excinfo.exconly()[-2000:], call.when, (), call.duration, call.start, call.stop,
+    )  # fmt: skip
+
+
 # ---------------------------------------------------------------------- fixtures
 # Module-level, so pytest resolves them by name for every grader module; this module is
 # registered as a plugin next to the GradingPlugin instance.

@@ -1,10 +1,15 @@
-"""The HTML reports: hostile strings are escaped, hidden tests leak no code, plots appear."""
+"""The HTML reports: hostile strings are escaped, hidden tests leak no code, plots appear.
+
+The decision-boundary figure is inline SVG drawn from a student's numbers: the tests parse it
+and allow only our own tags, attributes, numbers and labels in it, whatever the numbers were.
+"""
 
 from __future__ import annotations
 
 import copy
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,8 +25,44 @@ from grader.reports import (
 )
 from grader.reports.class_report import feedback_href
 from grader.reports.feedback import hidden_hint
+from grader.reports.plots import (
+    CLASS_COLORS,
+    LABELS,
+    MAX_LINE_POINTS,
+    MAX_POINTS,
+    PLOT_HEIGHT,
+    PLOT_WIDTH,
+)
 
 HOSTILE = "<script>alert('x')</script>\"'&"
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+SVG = "{http://www.w3.org/2000/svg}"
+NUMBER = r"-?\d+(?:\.\d+)?"
+_N = NUMBER
+SVG_ATTRIBUTES = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "class": r"plot|panel|dots|boundary|notice|legend",
+        "viewBox": rf"0 0 {_N} {_N}",
+        "width": _N,
+        "height": _N,
+        "role": "img",
+        "aria-label": r"[^<>]*",
+        "font-size": _N,
+        "fill": r"#[0-9a-f]{6}|none",
+        "stroke": r"#[0-9a-f]{6}",
+        "stroke-width": _N,
+        "stroke-linecap": "round",
+        "stroke-linejoin": "round",
+        "paint-order": "stroke",
+        "text-anchor": "middle|end",
+        "transform": rf"translate\({_N} {_N}\)( rotate\({_N}\))?",
+        "x": _N,
+        "y": _N,
+        "dy": r"\.35em",
+        "d": rf"([MLhv]{_N}( {_N})?)+",
+    }.items()
+}
 HIDDEN_CODE = (
     "그레이디언트가 None입니다. tape.watch를 호출했나요?\n"
     "Traceback (most recent call last):\n"
@@ -185,30 +226,215 @@ def test_public_test_message_kept_in_full() -> None:
     assert "예외가 발생했습니다: &lt;script&gt;" in page
 
 
-def test_plot_present_only_with_data() -> None:
-    with_plot = render_feedback(make_results(), "ko")
-    assert re.search(
-        r'<img class="plot" alt="decision boundary" src="data:image/png;base64,', with_plot
-    )
-    without = render_feedback(make_results(with_plot=False), "ko")
-    assert "data:image/png" not in without
+def svg_of(page: str) -> ET.Element | None:
+    """The page's one inline SVG, parsed as XML (so it must be well-formed), or None."""
+    if "<svg" not in page:
+        return None
+    assert page.count("<svg") == 1 and page.count("</svg>") == 1
+    return ET.fromstring(page[page.index("<svg") : page.index("</svg>") + len("</svg>")])
 
 
-def test_plot_with_failed_student_side_still_shows_reference() -> None:
+def tag(element: ET.Element) -> str:
+    return element.tag.removeprefix(SVG)
+
+
+def find(svg: ET.Element, name: str, **attributes: str) -> list[ET.Element]:
+    return [
+        element
+        for element in svg.iter(SVG + name)
+        if all(element.get(key.replace("_", "-")) == value for key, value in attributes.items())
+    ]
+
+
+def dots(path: ET.Element) -> list[tuple[float, float]]:
+    return [
+        (float(x), float(y)) for x, y in re.findall(rf"M({NUMBER}) ({NUMBER})h0", path.get("d"))
+    ]
+
+
+def dot(x: float, y: float) -> str:
+    """Path data of one point of make_results' plot. Its points span 0..3 on both axes, so
+    the shown range (the old figure's: 10% + 0.5 on each side) is -0.8..3.8."""
+    return f"M{(x + 0.8) / 4.6 * PLOT_WIDTH:.1f} {(1 - (y + 0.8) / 4.6) * PLOT_HEIGHT:.1f}h0"
+
+
+def assert_only_our_markup(svg: ET.Element, language: str) -> None:
+    """Tags, attributes and texts of the figure: only our own shapes, numbers and labels."""
+    labels = set(LABELS[language].values()) | {"x", "y"}
+    labels |= {LABELS[language]["class"].format(k) for k in (0, 1)}
+    for element in svg.iter():
+        assert tag(element) in {"svg", "title", "g", "text", "path", "rect"}, element.tag
+        for key, value in element.attrib.items():
+            assert key in SVG_ATTRIBUTES, key
+            assert SVG_ATTRIBUTES[key].fullmatch(value), (key, value)
+        if tag(element) == "text":
+            assert element.text in labels or re.fullmatch(NUMBER, element.text), element.text
+    assert svg.get("aria-label") == svg.find(SVG + "title").text
+    for x, y in (point for path in find(svg, "path", **{"class": "dots"}) for point in dots(path)):
+        assert 0 <= x <= PLOT_WIDTH and 0 <= y <= PLOT_HEIGHT
+    for line in find(svg, "path", **{"class": "boundary"}):
+        numbers = [float(n) for n in re.findall(NUMBER, line.get("d"))]
+        assert all(0 <= n <= max(PLOT_WIDTH, PLOT_HEIGHT) for n in numbers)
+
+
+def test_feedback_plot_is_inline_svg_with_both_panels() -> None:
+    page = render_feedback(make_results(), "ko")
+    assert CSP in page
+    assert "data:image/png" not in page and "<img" not in page
+    svg = svg_of(page)
+    assert svg is not None
+    assert svg.get("role") == "img"
+    assert_only_our_markup(svg, "ko")
+    panels = find(svg, "g", **{"class": "panel"})
+    assert [p.find(SVG + "text").text for p in panels] == ["내 모델", "참고 답안"]
+    title = svg.find(SVG + "title").text
+    assert "왼쪽 내 모델: 클래스 0 점 2개, 클래스 1 점 2개" in title
+    assert "빨간 선이 결정 경계입니다" in title
+    for panel in panels:
+        blue = find(panel, "path", stroke=CLASS_COLORS[0])
+        orange = find(panel, "path", stroke=CLASS_COLORS[1])
+        assert len(blue) == len(orange) == 1
+        assert blue[0].get("d") == f"{dot(0, 3)}{dot(0.5, 2.5)}"
+        assert orange[0].get("d") == f"{dot(3, 0)}{dot(2.5, 0.5)}"
+        # the line y = x from -1 to 4 runs corner to corner once clipped to the plot area
+        (line,) = find(panel, "path", **{"class": "boundary"})
+        assert line.get("d") == f"M0.0 {PLOT_HEIGHT:.1f}L{PLOT_WIDTH:.1f} 0.0"
+        assert line.get("stroke") == "#ff0000"
+        assert not find(panel, "text", **{"class": "notice"})
+        ticks = {t.text for t in panel.iter(SVG + "text")}
+        assert {"0", "1", "2", "3"} <= ticks
+    legend = [t.text for t in find(svg, "g", **{"class": "legend"})[0].iter(SVG + "text")]
+    assert legend == ["클래스 0", "클래스 1", "결정 경계"]
+    assert "결정 경계를 그릴 수 없었습니다" not in page
+
+
+def test_feedback_plot_in_english() -> None:
+    page = render_feedback(make_results(), "en")
+    svg = svg_of(page)
+    assert svg is not None
+    assert_only_our_markup(svg, "en")
+    panels = find(svg, "g", **{"class": "panel"})
+    assert [p.find(SVG + "text").text for p in panels] == ["Your model", "Reference"]
+    legend = [t.text for t in find(svg, "g", **{"class": "legend"})[0].iter(SVG + "text")]
+    assert legend == ["class 0", "class 1", "decision boundary"]
+    assert "Left: Your model, 2 points of class 0, 2 of class 1." in svg.get("aria-label")
+    assert "내 모델" not in page
+
+
+def test_plot_absent_without_data() -> None:
+    page = render_feedback(make_results(with_plot=False), "ko")
+    assert svg_of(page) is None
+    assert "결정 경계: 내 모델과 참고 답안" not in page
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize(
+    "student",
+    [None, "<script>", {"colors": None}, {"colors": [0, 1]}, {"colors": [0, 1, float("nan"), 0]}],
+)
+def test_plot_with_unusable_student_side_still_shows_reference(student: Any, language: str) -> None:
     results = make_results()
-    results["extra_data"]["plots"]["decision_boundary"]["student"] = None
-    page = render_feedback(results, "ko")
-    assert "data:image/png;base64," in page
-    assert "결정 경계를 그릴 수 없었습니다" in page
+    results["extra_data"]["plots"]["decision_boundary"]["student"] = student
+    page = render_feedback(results, language)
+    svg = svg_of(page)
+    assert svg is not None
+    assert_only_our_markup(svg, language)
+    mine, reference = find(svg, "g", **{"class": "panel"})
+    (grey,) = find(mine, "path", **{"class": "dots"})
+    assert grey.get("stroke") == "#999999" and len(dots(grey)) == 4
+    (notice,) = find(mine, "text", **{"class": "notice"})
+    assert notice.text == LABELS[language]["invalid"]
+    assert notice.get("fill") == "#b00020"
+    assert {p.get("stroke") for p in find(reference, "path", **{"class": "dots"})} == set(
+        CLASS_COLORS
+    )
+    assert not find(reference, "text", **{"class": "notice"})
+    missing = "결정 경계를 그릴 수 없었습니다" if language == "ko" else "could not be drawn"
+    assert missing in page
 
 
-def test_plot_with_garbage_numbers_does_not_break_the_page() -> None:
+def test_plot_draws_at_most_600_points_per_panel() -> None:
     results = make_results()
     boundary = results["extra_data"]["plots"]["decision_boundary"]
-    boundary["student"] = {"colors": ["a", None], "line": [[float("nan")], "x"]}
-    boundary["inputs"] = "not points"
+    count = 3 * MAX_POINTS  # read up to MAX_POINTS, draw every 9th of those
+    boundary["inputs"] = [[i % 97, i % 89] for i in range(count)]
+    boundary["student"] = {"colors": [i % 2 for i in range(count)], "line": None}
+    boundary["reference"] = {"colors": [0] * count, "line": [list(range(5000)), [1] * 5000]}
     page = render_feedback(results, "ko")
-    assert "data:image/png" not in page
+    svg = svg_of(page)
+    assert svg is not None
+    assert_only_our_markup(svg, "ko")
+    mine, reference = find(svg, "g", **{"class": "panel"})
+    for panel in (mine, reference):
+        drawn = [dots(path) for path in find(panel, "path", **{"class": "dots"})]
+        assert sum(map(len, drawn)) == len(range(0, MAX_POINTS, 9)) <= 600
+    assert not find(mine, "path", **{"class": "boundary"})
+    (line,) = find(reference, "path", **{"class": "boundary"})
+    assert line.get("d").count("L") <= MAX_LINE_POINTS
+    assert "결정 경계 선 없음" in svg.get("aria-label")
+    assert len(page) < 80_000
+
+
+HOSTILE_SIDES = [
+    {"colors": [float("nan")] * 4, "line": [[float("nan"), 1.0], [1.0, 2.0]]},
+    {"colors": [float("inf"), float("-inf"), 1, 0], "line": [[0, float("inf")], [0, 1]]},
+    {"colors": [10**400, 0, 1, 1], "line": [[10**400, 0], [0, 1]]},
+    {"colors": HOSTILE, "line": HOSTILE},
+    {"colors": [HOSTILE] * 4, "line": [[HOSTILE, HOSTILE], [HOSTILE, HOSTILE]]},
+    {"colors": [{"a": 1}, [1], None, 1 + 2j], "line": {"<b>": "x"}},
+    {"colors": [[0, [1]], 2], "line": [[1, 2], [3, [4, 5]]], "title": HOSTILE},
+    {"colors": [0, 1, 0, 1], "line": [[-1e300, 1e300], [1e300, -1e300]]},
+    {"colors": [0, 1, 0, 1], "line": [[1e300, 2.0, 3.0], [1e300, 1.0, 1.5]]},
+    {"colors": [0, 1, 0, 1], "line": [[1.0, 1.0], [1.0, 1.0]]},
+    {"colors": [True, False, "1", "0"], "line": [["1", "2"], ["3", "nan"]]},
+    {"colors": list(range(10**5)), "line": [list(range(10**5)), list(range(10**5))]},
+]
+HOSTILE_INPUTS = [
+    "<svg onload=alert(1)>",
+    [[float("nan"), 1.0], [0.0, 1.0]],
+    [[float("inf"), 1.0]],
+    [[1e308, 1e308], [-1e308, -1e308]],
+    [[1e300, 0.0], [1e300, 1.0]],
+    [[1e20, 1e20]] * 4,
+    [[0.0, 1.0, 2.0]],
+    [[[0.0, 1.0]]],
+    [],
+    {"x": 1},
+    None,
+]
+
+
+@pytest.mark.parametrize("side", HOSTILE_SIDES)
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_plot_with_hostile_sides_never_breaks_or_leaks(side: Any, language: str) -> None:
+    results = make_results()
+    boundary = results["extra_data"]["plots"]["decision_boundary"]
+    boundary["student"] = side
+    boundary["reference"] = copy.deepcopy(side)
+    page = render_feedback(results, language)
+    assert "<script" not in page and "<b>" not in page and "onload" not in page
+    svg = svg_of(page)
+    assert svg is not None  # the inputs are fine: the figure is drawn, whatever the sides hold
+    assert_only_our_markup(svg, language)
+
+
+@pytest.mark.parametrize("inputs", HOSTILE_INPUTS)
+def test_plot_with_hostile_inputs_never_breaks_or_leaks(inputs: Any) -> None:
+    results = make_results()
+    results["extra_data"]["plots"]["decision_boundary"]["inputs"] = inputs
+    page = render_feedback(results, "ko")
+    assert "<script" not in page and "onload" not in page
+    svg = svg_of(page)
+    if svg is not None:
+        assert_only_our_markup(svg, "ko")
+
+
+@pytest.mark.parametrize("plots", [HOSTILE, [HOSTILE], {"decision_boundary": HOSTILE}])
+def test_plot_with_hostile_container_is_left_out(plots: Any) -> None:
+    results = make_results()
+    results["extra_data"]["plots"] = plots
+    page = render_feedback(results, "ko")
+    assert svg_of(page) is None and "<script" not in page
 
 
 def test_english_feedback() -> None:

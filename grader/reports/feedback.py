@@ -1,6 +1,6 @@
 """Per-student feedback page (``OUT/<student>/feedback.html``) from one ``results.json``.
 
-The page is self-contained (inline CSS and images) so it can be mailed or uploaded to an LMS.
+The page is self-contained (inline CSS and SVG) so it can be mailed or uploaded to an LMS.
 Hidden tests are listed by name with a short hint only: whatever text they carry is filtered so
 that no test code, traceback or listing can reach the student.
 """
@@ -22,7 +22,7 @@ from grader.reports.common import (
     student_name,
     text,
 )
-from grader.reports.plots import decision_boundary_png
+from grader.reports.plots import boundary_plot
 
 MAX_OUTPUT_CHARS = 20_000  # the engine truncates already; this only bounds the page
 MAX_MESSAGE_CHARS = 4_000
@@ -158,8 +158,7 @@ def render_feedback(results: dict[str, Any], language: str) -> str:
     extra = results.get("extra_data") or {}
     plots = extra.get("plots") or {}
     boundary = plots.get("decision_boundary") if isinstance(plots, dict) else None
-    plot_uri = decision_boundary_png(boundary) if isinstance(boundary, dict) else None
-    student_plot_ok = isinstance(boundary, dict) and isinstance(boundary.get("student"), dict)
+    plot = boundary_plot(boundary, language) if isinstance(boundary, dict) else None
     score = as_float(results.get("score"), 0.0) or 0.0
     max_score = as_float(results.get("max_score"), 0.0) or 0.0
     template = environment().get_template("feedback.html.j2")
@@ -173,8 +172,7 @@ def render_feedback(results: dict[str, Any], language: str) -> str:
         summary=str(results.get("output") or ""),
         execution_time=as_float(results.get("execution_time")),
         exercises=exercise_views(results, language),
-        plot_uri=plot_uri,
-        student_plot_ok=student_plot_ok,
+        plot=plot,
         gpu=bool(extra.get("gpu")),
         grader_version=str(extra.get("grader_version", "")),
         seed=str(extra.get("seed", "")),

@@ -1,8 +1,18 @@
-"""Plots for the reports, drawn here from plain numbers with matplotlib's Agg renderer.
+"""Plots for the reports, redrawn here from plain numbers.
 
 The student's own figure object never reaches this process: the engine sends the predicted
-classes and the boundary line as numbers, and we redraw them next to the reference. Labels are
-ASCII only because matplotlib's default font has no Hangul glyphs (they would render as boxes).
+classes and the boundary line as numbers, and we redraw them next to the reference.
+
+The decision-boundary figure of every feedback page is inline SVG: this module turns the numbers
+into geometry and the partial ``_decision_boundary.svg.j2`` writes the markup. It replaced a
+matplotlib PNG for two reasons. Speed: rendering that PNG cost about 0.27 s per student, a
+quarter of the whole per-student grading time. Hangul: the browser draws SVG text with the
+page's fonts, so the labels can be Korean (matplotlib's default font has no Hangul glyphs).
+The numbers come from a student's process and are hostile: only numbers formatted here and
+labels from ``LABELS`` reach the template, never a string taken from the data.
+
+The class report's histogram is drawn once per batch and stays a matplotlib PNG; matplotlib is
+imported there only, so the grading workers that write feedback pages never load it.
 """
 
 from __future__ import annotations
@@ -11,107 +21,321 @@ import base64
 import io
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from matplotlib.figure import Figure
 
-MAX_POINTS = 5000  # the grader's datasets are far smaller; bound what we draw
+MAX_POINTS = 5000  # the grader's datasets are far smaller; bound what we read
 MAX_LINE_POINTS = 1000
+MAX_DRAWN_POINTS = 600  # per panel: every k-th point beyond this keeps the page small
 CLASS_COLORS = ("#1f77b4", "#ff7f0e")
+INVALID_COLOR = "#999999"
+
+# SVG user units: two panels side by side, each a square-ish plot area with room for a title
+# above, tick labels left and below, and one legend row under both.
+PANEL_WIDTH = 450
+PLOT_LEFT = 56  # inside a panel
+PLOT_TOP = 36
+PLOT_WIDTH = 380
+PLOT_HEIGHT = 320
+SVG_WIDTH = 2 * PANEL_WIDTH
+SVG_HEIGHT = PLOT_TOP + PLOT_HEIGHT + 76
+TICK_TARGET = 6  # about this many tick labels per axis
+FAR = 1e9  # line vertices farther than this many times the shown range away are not drawn
+
+LABELS: dict[str, dict[str, str]] = {
+    "ko": {
+        "student": "내 모델",
+        "reference": "참고 답안",
+        "class": "클래스 {}",
+        "line": "결정 경계",
+        "invalid": "올바른 예측값 없음",
+        "title": "결정 경계 그림. {panels} 빨간 선이 결정 경계입니다.",
+        "panel_valid": "{side} {title}: 클래스 0 점 {zero}개, 클래스 1 점 {one}개.",
+        "panel_invalid": "{side} {title}: 올바른 예측값이 없어 점 {count}개를 회색으로 표시.",
+        "no_line": "결정 경계 선 없음.",
+        "left": "왼쪽",
+        "right": "오른쪽",
+    },
+    "en": {
+        "student": "Your model",
+        "reference": "Reference",
+        "class": "class {}",
+        "line": "decision boundary",
+        "invalid": "no valid prediction",
+        "title": "Decision boundary plot. {panels} The red line is the decision boundary.",
+        "panel_valid": "{side}: {title}, {zero} points of class 0, {one} of class 1.",
+        "panel_invalid": "{side}: {title}, no valid prediction, {count} points in grey.",
+        "no_line": "No boundary line.",
+        "left": "Left",
+        "right": "Right",
+    },
+}
 
 
-def figure_to_data_uri(figure: Figure) -> str:
-    """Render ``figure`` to PNG and return a ``data:`` URI for an ``<img src>``."""
+def figure_to_data_uri(figure: Any) -> str:
+    """Render a matplotlib ``figure`` to PNG and return a ``data:`` URI for an ``<img src>``."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _floats(raw: Any) -> np.ndarray | None:
+    """``raw`` as a float array, or None when numpy cannot read it as numbers."""
+    try:
+        return np.asarray(raw, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def _points(raw: Any) -> np.ndarray | None:
     """``[[x, y], ...]`` as a finite (n, 2) float array, or None when it is not that."""
-    try:
-        array = np.asarray(raw, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    if array.ndim != 2 or array.shape[1] != 2 or len(array) == 0:
+    array = _floats(raw)
+    if array is None or array.ndim != 2 or array.shape[1] != 2 or len(array) == 0:
         return None
     array = array[:MAX_POINTS]
     return array if np.isfinite(array).all() else None
 
 
 def _classes(raw: Any, count: int) -> np.ndarray | None:
-    try:
-        array = np.asarray(raw, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
+    """Predicted values as classes 0/1 (``> 0.5`` is class 1), one per point, or None."""
+    array = _floats(raw)
+    if array is None:
         return None
+    array = array.reshape(-1)
     if len(array) < count or not np.isfinite(array[:count]).all():
         return None
     return (array[:count] > 0.5).astype(int)
 
 
 def _line(raw: Any) -> np.ndarray | None:
-    try:
-        array = np.asarray(raw, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    if array.ndim != 2 or array.shape[0] != 2 or array.shape[1] < 2:
+    """``[[xs...], [ys...]]`` as a finite (2, n>=2) float array, or None."""
+    array = _floats(raw)
+    if array is None or array.ndim != 2 or array.shape[0] != 2 or array.shape[1] < 2:
         return None
     array = array[:, :MAX_LINE_POINTS]
     return array if np.isfinite(array).all() else None
 
 
-def _draw_panel(axes: Any, points: np.ndarray, side: Any, title: str) -> None:
-    axes.set_title(title)
-    axes.set_xlabel("x")
-    axes.set_ylabel("y")
-    classes = _classes(side.get("colors"), len(points)) if isinstance(side, dict) else None
-    if classes is None:
-        axes.scatter(points[:, 0], points[:, 1], s=6, c="#999999")
-        axes.text(
-            0.5,
-            0.5,
-            "no valid prediction",
-            transform=axes.transAxes,
-            ha="center",
-            va="center",
-            color="#b00020",
-            fontsize=12,
-        )
-    else:
-        for label in (0, 1):
-            chosen = points[classes == label]
-            axes.scatter(
-                chosen[:, 0], chosen[:, 1], s=6, c=CLASS_COLORS[label], label=f"class {label}"
-            )
-        axes.legend(loc="upper right", fontsize=8)
-    line = _line(side.get("line")) if isinstance(side, dict) else None
-    if line is not None:
-        axes.plot(line[0], line[1], "-r", linewidth=2)
+@dataclass(frozen=True)
+class Tick:
+    position: str  # SVG coordinate along the axis
+    label: str
 
 
-def decision_boundary_png(plot: dict[str, Any]) -> str | None:
-    """Student and reference decision boundaries side by side, as a PNG data URI.
+@dataclass(frozen=True)
+class Axis:
+    """The shown range of one data axis (shared by both panels) and its length in SVG units."""
 
-    Returns None when there are no usable input points; a missing or broken student side
-    still yields the figure, with the student's panel marked as not drawable.
+    low: float
+    high: float
+    length: int
+    flipped: bool  # SVG's y grows downwards
+
+    @classmethod
+    def around(cls, values: np.ndarray, length: int, *, flipped: bool) -> Axis | None:
+        """The values' range plus a margin of 10% + 0.5 on each side; None when degenerate."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            margin = (values.max() - values.min()) * 0.1 + 0.5
+            low, high = float(values.min() - margin), float(values.max() + margin)
+        if not (math.isfinite(low) and math.isfinite(high) and high > low):
+            return None  # absurd magnitudes only (~1e308, or so large that 0.5 vanishes)
+        return cls(low, high, length, flipped)
+
+    def unit(self, values: np.ndarray) -> np.ndarray:
+        """Data values as fractions of the shown range (0 = low end, 1 = high end)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return (values - self.low) / (self.high - self.low)
+
+    def svg(self, fractions: np.ndarray) -> np.ndarray:
+        """Fractions of the range as SVG coordinates inside the plot area."""
+        return (1.0 - fractions if self.flipped else fractions) * self.length
+
+    def ticks(self) -> list[Tick]:
+        """A few round values (steps of 1, 2 or 5 times a power of ten) inside the range."""
+        raw_step = (self.high - self.low) / TICK_TARGET
+        magnitude = 10.0 ** math.floor(math.log10(raw_step))
+        step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw_step)
+        first, last = math.ceil(self.low / step), math.floor(self.high / step)
+        if not 0 <= last - first <= 2 * TICK_TARGET:
+            return []  # float rounding at absurd magnitudes
+        decimals = max(0, -math.floor(math.log10(step)))
+        large = max(abs(self.low), abs(self.high)) >= 1e6
+        ticks = []
+        for index in range(first, last + 1):
+            value = index * step
+            label = f"{value:.4g}" if large else f"{value:.{decimals}f}"
+            if float(label) == 0:
+                label = "0"  # not "-0" or "-0.0"
+            position = float(self.svg(self.unit(np.array([value])))[0])
+            ticks.append(Tick(f"{position:.1f}", label))
+        return ticks
+
+
+@dataclass(frozen=True)
+class Dots:
+    color: str  # one of our colour constants
+    path: str  # "M x y h0" per point: a round-capped zero-length stroke draws a dot
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    left: int  # x of the plot area in the figure
+    dots: list[Dots]
+    line: str  # path data of the clipped boundary line, "" when there is none
+    notice: str  # "" when the predictions were valid
+    ok: bool
+
+
+@dataclass(frozen=True)
+class BoundaryPlot:
+    """What ``_decision_boundary.svg.j2`` draws: SVG numbers and our own labels only."""
+
+    panels: list[Panel]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    legend: tuple[str, str, str]  # class 0, class 1, the line
+    description: str  # the <title> and aria-label
+    width: int = SVG_WIDTH
+    height: int = SVG_HEIGHT
+    plot_top: int = PLOT_TOP
+    plot_width: int = PLOT_WIDTH
+    plot_height: int = PLOT_HEIGHT
+    class_colors: tuple[str, str] = CLASS_COLORS
+
+    @property
+    def student_ok(self) -> bool:
+        return self.panels[0].ok
+
+
+def _dot_path(x: np.ndarray, y: np.ndarray) -> str:
+    """Path data drawing a dot per point; like every SVG number here, rounded to 0.1 unit."""
+    return "".join(f"M{a:.1f} {b:.1f}h0" for a, b in zip(x.tolist(), y.tolist(), strict=True))
+
+
+def _clipped_line_path(line: np.ndarray, x_axis: Axis, y_axis: Axis) -> str:
+    """The polyline cut to the plot area (Liang-Barsky per segment) as SVG path data.
+
+    Clipping works on fractions of the shown range, before anything becomes an SVG number, so
+    no coordinate can land outside the plot area. Segments with a vertex more than ``FAR``
+    times the shown range away are dropped: nobody draws those for this data, and the
+    arithmetic would lose all precision on them.
     """
+    u, v = x_axis.unit(line[0]), y_axis.unit(line[1])
+    near = (np.abs(u) <= FAR) & (np.abs(v) <= FAR)  # False for inf/nan too
+    u, v = np.where(near, u, 0.0), np.where(near, v, 0.0)
+    u0, v0, du, dv = u[:-1], v[:-1], np.diff(u), np.diff(v)
+    keep = near[:-1] & near[1:]
+    enter, leave = np.zeros_like(u0), np.ones_like(u0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for p, q in ((-du, u0), (du, 1.0 - u0), (-dv, v0), (dv, 1.0 - v0)):
+            keep &= (p != 0) | (q >= 0)  # parallel to this edge and outside it
+            t = q / p
+            enter = np.where(p < 0, np.maximum(enter, t), enter)
+            leave = np.where(p > 0, np.minimum(leave, t), leave)
+    keep &= enter <= leave
+    # a kept segment continues the previous one when that one reached its end and this one
+    # starts at its own start: one polyline, no new "M"
+    continues = keep & (enter == 0)
+    continues[1:] &= keep[:-1] & (leave[:-1] == 1)
+    continues[0] = False
+    ends = np.stack([enter, leave], axis=1)
+    xs = x_axis.svg(np.clip(u0[:, None] + ends * du[:, None], 0.0, 1.0)).tolist()
+    ys = y_axis.svg(np.clip(v0[:, None] + ends * dv[:, None], 0.0, 1.0)).tolist()
+    parts: list[str] = []
+    for index in np.flatnonzero(keep).tolist():
+        (x0, x1), (y0, y1) = xs[index], ys[index]
+        if not continues[index]:
+            parts.append(f"M{x0:.1f} {y0:.1f}")
+        parts.append(f"L{x1:.1f} {y1:.1f}")
+    return "".join(parts)
+
+
+def _panel(
+    side: Any,
+    index: int,
+    points: np.ndarray,
+    shown: np.ndarray,
+    axes: tuple[Axis, Axis],
+    labels: dict[str, str],
+) -> tuple[Panel, str]:
+    """Panel ``index`` (0: the student's, 1: the reference) and its sentence of the description."""
+    title = labels["student" if index == 0 else "reference"]
+    where = labels["left" if index == 0 else "right"]
+    x_axis, y_axis = axes
+    side = side if isinstance(side, dict) else {}
+    classes = _classes(side.get("colors"), len(points))
+    x = x_axis.svg(x_axis.unit(points[shown, 0]))
+    y = y_axis.svg(y_axis.unit(points[shown, 1]))
+    if classes is None:
+        dots = [Dots(INVALID_COLOR, _dot_path(x, y))]
+        sentence = labels["panel_invalid"].format(side=where, title=title, count=len(points))
+    else:
+        drawn = classes[shown]
+        dots = [
+            Dots(CLASS_COLORS[label], _dot_path(x[drawn == label], y[drawn == label]))
+            for label in (0, 1)
+            if (drawn == label).any()
+        ]
+        ones = int(classes.sum())
+        sentence = labels["panel_valid"].format(
+            side=where, title=title, zero=len(classes) - ones, one=ones
+        )
+    line = _line(side.get("line"))
+    line_path = _clipped_line_path(line, x_axis, y_axis) if line is not None else ""
+    if not line_path:
+        sentence += " " + labels["no_line"]
+    panel = Panel(
+        title=title,
+        left=index * PANEL_WIDTH + PLOT_LEFT,
+        dots=dots,
+        line=line_path,
+        notice="" if classes is not None else labels["invalid"],
+        ok=classes is not None,
+    )
+    return panel, sentence
+
+
+def boundary_plot(plot: dict[str, Any], language: str) -> BoundaryPlot | None:
+    """Student and reference decision boundaries side by side, for the SVG partial.
+
+    Both panels share the x/y ranges of the input points (plus margins). Returns None when
+    there are no usable input points; a missing or broken student side still yields the
+    figure, with grey points and a notice in the student's panel (``student_ok`` is False).
+    ``language`` is the feedback page's (Korean unless ``en``).
+    """
+    labels = LABELS["en" if language == "en" else "ko"]
     points = _points(plot.get("inputs"))
     if points is None:
         return None
-    figure = Figure(figsize=(9, 4.2))
-    left, right = figure.subplots(1, 2, sharex=True, sharey=True)
-    _draw_panel(left, points, plot.get("student"), "Your model")
-    _draw_panel(right, points, plot.get("reference"), "Reference")
-    margin_x = (points[:, 0].max() - points[:, 0].min()) * 0.1 + 0.5
-    margin_y = (points[:, 1].max() - points[:, 1].min()) * 0.1 + 0.5
-    left.set_xlim(points[:, 0].min() - margin_x, points[:, 0].max() + margin_x)
-    left.set_ylim(points[:, 1].min() - margin_y, points[:, 1].max() + margin_y)
-    return figure_to_data_uri(figure)
+    x_axis = Axis.around(points[:, 0], PLOT_WIDTH, flipped=False)
+    y_axis = Axis.around(points[:, 1], PLOT_HEIGHT, flipped=True)
+    if x_axis is None or y_axis is None:
+        return None
+    shown = np.arange(0, len(points), math.ceil(len(points) / MAX_DRAWN_POINTS))
+    drawn = [
+        _panel(plot.get(key), index, points, shown, (x_axis, y_axis), labels)
+        for index, key in enumerate(("student", "reference"))
+    ]
+    return BoundaryPlot(
+        panels=[panel for panel, _ in drawn],
+        x_ticks=x_axis.ticks(),
+        y_ticks=y_axis.ticks(),
+        legend=(labels["class"].format(0), labels["class"].format(1), labels["line"]),
+        description=labels["title"].format(panels=" ".join(sentence for _, sentence in drawn)),
+    )
 
 
 def histogram_png(percentages: Sequence[float]) -> str:
-    """A histogram of total scores in percent (0-100, ten bins), as a PNG data URI."""
+    """A histogram of total scores in percent (0-100, ten bins), as a PNG data URI.
+
+    Drawn once per batch for the class report, so matplotlib's cost does not matter here; it is
+    imported on first use to keep it out of the processes that only write feedback pages.
+    """
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(7, 3.2))
     axes = figure.subplots()
     values = [p for p in percentages if math.isfinite(p)]

@@ -1,3 +1,8 @@
 """The sandbox: student code runs in forked, confined processes that only ever exchange
 length-prefixed JSON with the trusted grader (see DESIGN.md, "never trust the student's process").
 """
+
+# The zygote finds its control socket's file descriptor in this environment variable. It lives
+# here, not in the zygote module, so the grading worker can name it without importing the
+# zygote, which imports TensorFlow: the worker never needs TensorFlow itself.
+CONTROL_FD_ENV = "COURSE_ZYGOTE_FD"

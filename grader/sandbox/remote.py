@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from grader.config import CourseConfig
-from grader.local import find_exercise_file
+from grader.exercises import find_exercise_file
 from grader.protocol import (
     MAX_MESSAGE_BYTES,
     OutputLog,
@@ -34,9 +34,9 @@ from grader.protocol import (
     decode_reply,
 )
 from grader.results import ExerciseRun
+from grader.sandbox import CONTROL_FD_ENV
 from grader.sandbox.confine import ConfinePlan
 from grader.sandbox.framing import FrameError, OutputDrain, recv_frame, send_frame
-from grader.sandbox.zygote import CONTROL_FD_ENV
 from grader.submission import Submission
 from grader.tfenv import QUIET_ENV
 

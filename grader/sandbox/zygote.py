@@ -48,10 +48,9 @@ import grader.runtime.agent  # noqa: E402
 import grader.runtime.describe  # noqa: E402
 import grader.runtime.functions  # noqa: E402
 import grader.runtime.loader  # noqa: E402, F401
+from grader.sandbox import CONTROL_FD_ENV  # noqa: E402
 from grader.sandbox.child import run_child  # noqa: E402
 from grader.sandbox.confine import PR_SET_CHILD_SUBREAPER, ConfinePlan, confine, prctl  # noqa: E402
-
-CONTROL_FD_ENV = "COURSE_ZYGOTE_FD"
 
 
 def describe_status(status: int) -> str:
