@@ -32,8 +32,9 @@ c.Execute.startup_timeout = 120
 c.ClearSolutions.code_stub = {"python": '# 여기에 코드를 작성하세요\nraise NotImplementedError("여기에 코드를 작성하세요")'}
 c.ClearSolutions.text_stub = '여기에 답을 작성하세요'
 
+# course.yml nbgrader.autograde: sandbox - student code runs only in the kit's sandbox.
 c.Autograde.autograde_preprocessors = [
-    'nbgrader.preprocessors.Execute',
+    'grader.nbgrader_secure.SandboxedAutograde',
     'grader.nbgrader_support.DropLogNoise',
     'nbgrader.preprocessors.IgnorePattern',
     'nbconvert.preprocessors.ClearMetadataPreprocessor',

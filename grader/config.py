@@ -69,6 +69,11 @@ class NbgraderConfig(_Strict):
     exchange_root: str = "/srv/nbgrader/exchange"
     db_url: str = "sqlite:///gradebook.db"
     timeout_s: int = Field(default=300, ge=10, description="per-cell execution timeout")
+    autograde: Literal["sandbox", "stock"] = Field(
+        default="sandbox",
+        description="sandbox: autograde runs student code in the kit's sandbox (secure); "
+        "stock: in nbgrader's kernel, next to the test cells it could tamper with",
+    )
 
 
 class CourseConfig(_Strict):

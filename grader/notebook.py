@@ -31,7 +31,6 @@ from typing import Any, Literal
 
 from grader.config import ConfigError, CourseConfig, CourseInfo, find_config, load_config
 from grader.exercises import EXERCISE_IDS
-from grader.local import open_namespace
 from grader.plugin import StudentJob, TestRecord
 
 NOTEBOOK_STUDENT = "notebook"  # seed label: every notebook run draws the same inputs
@@ -180,6 +179,7 @@ def run_tests(
     Raises ``GraderUnavailable`` when the graders themselves are missing, e.g. hidden graders in
     a student's environment, which must not pass as a score.
     """
+    from grader.local import open_namespace  # imports TensorFlow: only where a kernel runs tests
     from grader.runner import run_graders
     from grader.tfenv import gpu_visible_in_process, quiet_tensorflow
 

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Literal
 
 import nbformat
 import pytest
@@ -62,12 +63,22 @@ def nbgrader(cwd: Path, *args: str, quiet: bool = True, timeout: int = 600) -> s
 
 
 def make_course(
-    base: Path, config: CourseConfig, exercises: tuple[str, ...], *, db_url: str | None = None
+    base: Path,
+    config: CourseConfig,
+    exercises: tuple[str, ...],
+    *,
+    db_url: str | None = None,
+    autograde: Literal["sandbox", "stock"] = "stock",
 ) -> Path:
-    """A course root in ``base``: course.yml, nbgrader_config.py (exchange in ``base``) and the
+    """A course root in ``base``: course.yml, nbgrader_config.py (exchange in ``base``, the
+    ``autograde`` executor: these tests exercise the stock one unless told otherwise) and the
     source notebooks of ``exercises``, built from the solutions as ``course build`` does."""
     nb = config.nbgrader.model_copy(
-        update={"exchange_root": str(base / "exchange"), **({"db_url": db_url} if db_url else {})}
+        update={
+            "exchange_root": str(base / "exchange"),
+            "autograde": autograde,
+            **({"db_url": db_url} if db_url else {}),
+        }
     )
     config = config.model_copy(update={"nbgrader": nb})
     course = base / "course"

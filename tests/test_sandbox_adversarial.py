@@ -36,6 +36,7 @@ CLI_UID_BASE = 61600
 EX01, EX02, EX03 = "ex01_tensors", "ex02_assign", "ex03_tensor_ops"
 HIDDEN_MARKER = "def test_listing_3_9_book_example"  # text only the hidden grader contains
 SECRET = "HONEST-STUDENT-SECRET-7f3a"
+ENV_SECRET = "HUB-TOKEN-SECRET-51c9"  # in the grader's environment, like a hub API token
 
 
 def solution(exercise: str) -> str:
@@ -123,6 +124,10 @@ def hostile_students(subs: Path, out: Path, port: int) -> dict[str, dict[str, st
             EX03: with_suffix(EX03, snooper_code(hidden_grader, subs)),
         },
         "daemon": {EX01: solution(EX01), EX03: with_suffix(EX03, DAEMON_CODE)},
+        "env_reader": {
+            EX01: solution(EX01),
+            EX03: with_suffix(EX03, "import os\nprint('ENV', sorted(os.environ.items()))"),
+        },
         "network": {
             EX01: solution(EX01),
             EX03: with_suffix(
@@ -470,12 +475,14 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         before = snapshot(subs)
         fixed_before = {p: _state(p) for p in FIXED_PATHS}
         started = time.monotonic()
+        os.environ["JUPYTERHUB_API_TOKEN"] = ENV_SECRET
         summary = grade_class(
             fast_config(), ROOT, subs, out, workers=2, force=False, gpu=False
         )  # fmt: skip
         seconds = time.monotonic() - started
         time.sleep(0.5)  # let the kernel finish reaping
     finally:
+        os.environ.pop("JUPYTERHUB_API_TOKEN", None)
         listener.close()
     return {
         "subs": subs,
@@ -649,6 +656,14 @@ def test_no_network(batch: dict[str, Any]) -> None:
     assert full(results, EX01) and full(results, EX03)
     assert "NET-BLOCKED" in exercise(results, EX03)["output"]
     assert not batch["connections"]
+
+
+def test_grader_environment_secrets_are_not_inherited(batch: dict[str, Any]) -> None:
+    results = load(batch["out"], "env_reader")
+    assert full(results, EX01) and full(results, EX03)
+    output = exercise(results, EX03)["output"]
+    assert "'PATH'" in output, output[:2000]  # the student's code did print its environment
+    assert ENV_SECRET not in json.dumps(results) and "JUPYTERHUB_API_TOKEN" not in output
 
 
 # --------------------------------------------------------------------------- determinism

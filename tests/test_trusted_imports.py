@@ -3,7 +3,7 @@
 Graders work on plain data from the sandbox; TensorFlow lives only in the zygote and its
 children. Importing it in each grading worker too would cost seconds of start-up and hundreds of
 megabytes per worker, and would put a student-facing library into the process that decides
-scores. A fresh interpreter imports everything a ``course grade`` worker imports, with an import
+scores. The same holds for nbgrader's autograde process on the secure path. A fresh interpreter imports everything a ``course grade`` worker imports, with an import
 hook that fails on TensorFlow and shows who asked for it.
 """
 
@@ -25,7 +25,7 @@ class RefuseTensorFlow:
 
 sys.meta_path.insert(0, RefuseTensorFlow())
 import grader.cli, grader.engine, grader.runner, grader.sandbox.remote, grader.sandbox.session
-import grader.results, grader.reports.feedback
+import grader.results, grader.reports.feedback, grader.nbgrader_secure
 for exercise in sys.argv[1:]:
     for visibility in ("public", "hidden"):
         __import__(f"grader.{visibility}.test_{exercise}")

@@ -13,6 +13,14 @@ Why each setting is there:
 - TensorFlow's log noise must never zero a cell: the quiet-TF environment is set here, and the
   kernels nbgrader starts inherit it; ``grader.nbgrader_support.DropLogNoise`` removes what is
   left from stderr right after execution (nbgrader zeroes any test cell with stderr output).
+- ``Autograde.autograde_preprocessors`` starts with the executor that course.yml's
+  ``nbgrader.autograde`` chooses. ``sandbox`` (the default) is
+  ``grader.nbgrader_secure.SandboxedAutograde``: student code runs only in the kit's sandbox,
+  the graders in the trusted nbgrader process, and the test cells' outputs are written from
+  their records, so a notebook cannot patch the graders or forge a score. ``stock`` is
+  nbgrader's ``Execute``, which runs student code in the kernel that also runs the test cells:
+  a notebook can replace ``run_tests`` there and take full points. The preprocessors after it
+  are the same either way (``DropLogNoise`` finds no stderr to clean on the sandboxed path).
 - ``GenerateFeedback`` also clears hidden-test regions: the autograded notebook carries the
   hidden cells' source (nbgrader restores it from the gradebook), and the feedback HTML goes to
   students.
@@ -25,8 +33,11 @@ from grader.config import CourseConfig
 from grader.messages import Msg
 from grader.tfenv import QUIET_ENV
 
-AUTOGRADE_PREPROCESSORS = (
-    "nbgrader.preprocessors.Execute",
+EXECUTORS = {
+    "sandbox": "grader.nbgrader_secure.SandboxedAutograde",
+    "stock": "nbgrader.preprocessors.Execute",
+}
+AFTER_EXECUTION = (
     "grader.nbgrader_support.DropLogNoise",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
@@ -40,12 +51,21 @@ FEEDBACK_PREPROCESSORS = (
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 )
+AUTOGRADE_NOTE = {
+    "sandbox": "course.yml nbgrader.autograde: sandbox - student code runs only in the kit's sandbox.",
+    "stock": "course.yml nbgrader.autograde: stock - UNSAFE: student code runs beside the test cells.",
+}
 ANSWER_HERE = Msg("여기에 답을 작성하세요", "Write your answer here")
 KERNEL_STARTUP_TIMEOUT_S = 120  # a cold kernel on a busy hub node
 
 
 def _list(items: tuple[str, ...]) -> str:
     return "[\n" + "".join(f"    {item!r},\n" for item in items) + "]"
+
+
+def autograde_preprocessors(autograde: str) -> tuple[str, ...]:
+    """nbgrader's autograde pipeline with the executor for course.yml's ``nbgrader.autograde``."""
+    return (EXECUTORS[autograde], *AFTER_EXECUTION)
 
 
 def render_nbgrader_config(config: CourseConfig) -> str:
@@ -84,6 +104,7 @@ c.Execute.startup_timeout = {KERNEL_STARTUP_TIMEOUT_S!r}
 c.ClearSolutions.code_stub = {{"python": {stub!r}}}
 c.ClearSolutions.text_stub = {ANSWER_HERE.render(config.course.language)!r}
 
-c.Autograde.autograde_preprocessors = {_list(AUTOGRADE_PREPROCESSORS)}
+# {AUTOGRADE_NOTE[nb.autograde]}
+c.Autograde.autograde_preprocessors = {_list(autograde_preprocessors(nb.autograde))}
 c.GenerateFeedback.preprocessors = {_list(FEEDBACK_PREPROCESSORS)}
 '''

@@ -2,7 +2,11 @@
 
 Notebooks are flattened to their code cells: line magics (``%``) and shell lines (``!``) are
 dropped, a cell that starts with a cell magic (``%%``) is skipped, and so are nbgrader test cells,
-which call the graders themselves. Files may carry a UTF-8 BOM and CRLF line endings.
+which call the graders themselves, and every cell after the last test cell (in a kernel those run
+after the tests, so they cannot change a score). Each cell runs on its own, as in a Jupyter kernel
+and in nbgrader's autograde, where a cell that raises does not stop the cells after it: a stub
+left raising in one cell must not cost the answers in the others. The failing cell's traceback is
+printed, so it shows in the captured output. Files may carry a UTF-8 BOM and CRLF line endings.
 """
 
 from __future__ import annotations
@@ -37,8 +41,22 @@ def _cell_source(cell: dict) -> str:
     return str(source).replace("\r\n", "\n")
 
 
+_CELL = (
+    "try:\n"
+    "    exec(compile({source!r}, {filename!r}, 'exec'), globals())\n"
+    "except BaseException as error:  # the cell's own frames only, not this wrapper's\n"
+    "    __import__('traceback').print_exception(error.with_traceback(error.__traceback__.tb_next))\n"
+)
+
+
+def _cell_code(source: str) -> str:
+    """A code cell's Python: magics and shell lines blanked, so line numbers stay right."""
+    lines = source.split("\n")
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
+
+
 def notebook_to_source(text: str, name: str) -> str:
-    """The Python source of a notebook's code cells, magics and test cells removed."""
+    """Python source that runs the notebook's code cells one by one (see the module docstring)."""
     try:
         notebook = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -48,18 +66,18 @@ def notebook_to_source(text: str, name: str) -> str:
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         raise LoadError(f"{name}: 노트북에 셀 목록(cells)이 없습니다")
+    cells = [cell for cell in cells if isinstance(cell, dict) and cell.get("cell_type") == "code"]
+    tests = [index for index, cell in enumerate(cells) if _is_test_cell(cell)]
+    if tests:
+        cells = cells[: tests[-1]]
     chunks = []
-    for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code" or _is_test_cell(cell):
-            continue
+    for number, cell in enumerate(cells, start=1):
         source = _cell_source(cell)
-        if source.lstrip().startswith("%%"):
+        if _is_test_cell(cell) or source.lstrip().startswith("%%") or not source.strip():
             continue
-        lines = [
-            "" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n")
-        ]
-        chunks.append("\n".join(lines))
-    return "\n\n".join(chunks) + "\n"
+        filename = f"<{name} 코드 셀 {number}>"
+        chunks.append(_CELL.format(source=_cell_code(source), filename=filename))
+    return "\n".join(chunks)
 
 
 def read_source(path: Path) -> str:

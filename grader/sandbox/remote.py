@@ -84,12 +84,32 @@ def failure_reply(category: str, message: str = "", exc_type: str = "") -> bytes
     return json.dumps({"ok": False, "failure": failure}).encode()
 
 
+# What the zygote, and so every sandbox child, inherits of the grader's environment: what Python,
+# TensorFlow, CUDA and the locale need, nothing else. A hub or CI environment holds secrets
+# (JUPYTERHUB_API_TOKEN, NBGRADER_DB_URL with a password, cloud keys) that student code must
+# never be able to read.
+_ENV_NAMES = frozenset(
+    ("PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "LD_LIBRARY_PATH", "VIRTUAL_ENV")
+)
+_ENV_PREFIXES = ("LC_", "PYTHON", "TF_", "CUDA_", "NVIDIA_", "XLA_", "OMP_", "MKL_", "MPL")
+
+
+def sandbox_environment() -> dict[str, str]:
+    """The allow-listed part of this process's environment, with TensorFlow quietened."""
+    kept = {
+        key: value
+        for key, value in os.environ.items()
+        if key in _ENV_NAMES or key.startswith(_ENV_PREFIXES)
+    }
+    return {**kept, **QUIET_ENV}
+
+
 class ZygoteClient:
     """A running zygote process and the control socket to it."""
 
     def __init__(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = {**os.environ, **QUIET_ENV, CONTROL_FD_ENV: str(theirs.fileno())}
+        env = {**sandbox_environment(), CONTROL_FD_ENV: str(theirs.fileno())}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "grader.sandbox.zygote"],
             pass_fds=[theirs.fileno()],
