@@ -2,20 +2,12 @@
 
 import numpy as np
 
-from grader.assertions import check, expect_close, expect_tensor, fail, points
+from grader.assertions import check, expect_close, fail, points
 from grader.messages import Msg
 from grader.protocol import Const, Ref, Value
+from grader.public.test_ex02_assign import close_enough, read_variable
 
 EXERCISE = "ex02_assign"
-VARIABLE = Msg("변수 v", "The variable v")
-
-
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-4, atol=1e-5))
-
-
-def read_variable(submission, ref: Ref, shape: tuple[int, ...]) -> np.ndarray:
-    return expect_tensor(submission.read(ref), shape, what=VARIABLE, kinds=("variable",))
 
 
 def expect_in_place(
@@ -29,7 +21,7 @@ def expect_in_place(
 ) -> np.ndarray:
     """The variable now holds ``expected`` and was returned; gives the variable's values."""
     values = read_variable(submission, ref, initial.shape)
-    if _close(values, initial) and not _close(expected, initial):
+    if close_enough(values, initial) and not close_enough(expected, initial):
         if result.kind == "variable" and result.same_as != ref:
             fail(
                 "새 tf.Variable을 만들었을 뿐 전달받은 변수 v는 그대로입니다. "
@@ -49,7 +41,7 @@ def expect_in_place(
         or (
             result.kind == "variable"
             and result.array is not None
-            and _close(result.array, expected)
+            and close_enough(result.array, expected)
         ),
         "바꾼 변수 v를 반환해야 합니다 (return v).",
         "Return the changed variable v (return v).",

@@ -1,20 +1,16 @@
 """Hidden graders for ex03_tensor_ops: other shapes, broadcasting, edge cases, listing 3-9."""
 
+import operator
+from collections.abc import Callable
+
 import numpy as np
 
 from grader.assertions import expect_close, expect_tensor, fail, points
 from grader.messages import Msg
 from grader.protocol import Const
+from grader.public.test_ex03_tensor_ops import close_enough, f32, listing_3_9_expected
 
 EXERCISE = "ex03_tensor_ops"
-
-
-def f32(array: np.ndarray) -> np.ndarray:
-    return np.asarray(array, dtype=np.float32)
-
-
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-4, atol=1e-5))
 
 
 @points(1, "square / sqrt: 원소 하나, 3차원 텐서, 0과 음수", "square / sqrt: 1 element, 3-D, zeros")
@@ -58,7 +54,7 @@ def _broadcast_cases(rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndar
     ]
 
 
-BROADCAST_HINT = (
+BROADCAST_HINT = Msg(
     "shape이 다른 두 텐서도 브로드캐스팅 규칙에 따라 계산되어야 합니다. 연산자를 그대로 쓰고 "
     "shape을 직접 바꾸지 마세요.",
     "Tensors of different shapes must combine by the broadcasting rules. Apply the operation "
@@ -66,28 +62,30 @@ BROADCAST_HINT = (
 )
 
 
+def check_broadcasting(
+    submission,
+    rng: np.random.Generator,
+    name: str,
+    combine: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    what: Msg,
+) -> None:
+    """``name`` (an element-wise ``combine``) on every pair of ``_broadcast_cases``."""
+    hint = Msg(f"{what.ko}: {BROADCAST_HINT.ko}", f"{what.en}: {BROADCAST_HINT.en}")
+    for a, b in _broadcast_cases(rng):
+        expected = combine(a, b)
+        values = expect_tensor(submission.call(name, Const(a), Const(b)), expected.shape)
+        expect_close(values, expected, hint)
+
+
 @points(1.5, "add: 여러 가지 브로드캐스팅", "add: broadcasting of several shapes")
 def test_add_broadcasting(submission, rng):
-    for a, b in _broadcast_cases(rng):
-        expected = a + b
-        values = expect_tensor(submission.call("add", Const(a), Const(b)), expected.shape)
-        expect_close(
-            values,
-            expected,
-            Msg(f"원소별 덧셈: {BROADCAST_HINT[0]}", f"Element-wise sum: {BROADCAST_HINT[1]}"),
-        )
+    check_broadcasting(submission, rng, "add", operator.add, Msg("원소별 덧셈", "Element-wise sum"))
 
 
 @points(1.5, "multiply: 여러 가지 브로드캐스팅", "multiply: broadcasting of several shapes")
 def test_multiply_broadcasting(submission, rng):
-    for a, b in _broadcast_cases(rng):
-        expected = a * b
-        values = expect_tensor(submission.call("multiply", Const(a), Const(b)), expected.shape)
-        expect_close(
-            values,
-            expected,
-            Msg(f"원소별 곱셈: {BROADCAST_HINT[0]}", f"Element-wise product: {BROADCAST_HINT[1]}"),
-        )
+    what = Msg("원소별 곱셈", "Element-wise product")
+    check_broadcasting(submission, rng, "multiply", operator.mul, what)
 
 
 @points(1.5, "matmul: 여러 shape의 점곱", "matmul: dot products of several shapes")
@@ -95,7 +93,7 @@ def test_matmul_shapes(submission, rng):
     n = int(rng.integers(3, 7))
     a, b = f32(rng.uniform(-2, 2, size=(n, n))), f32(rng.uniform(-2, 2, size=(n, n)))
     values = expect_tensor(submission.call("matmul", Const(a), Const(b)), (n, n))
-    if _close(values, a * b):
+    if close_enough(values, a * b):
         fail(
             "matmul이 원소별 곱을 계산했습니다. 점곱은 tf.matmul로 구하세요.",
             "matmul computed an element-wise product. Use tf.matmul for the dot product.",
@@ -123,12 +121,6 @@ def test_matmul_shapes(submission, rng):
         )
 
 
-def _expected_3_9(a: np.ndarray) -> np.ndarray:
-    b = a**2
-    d = b + np.sqrt(a)
-    return (a @ b) * d
-
-
 LISTING_HINT = Msg(
     "코드 3-9의 단계를 다시 확인하세요: 원소별 제곱과 제곱근, 그 둘의 합, a와 b의 점곱, 마지막으로 "
     "점곱 결과와 d의 원소별 곱.",
@@ -145,14 +137,14 @@ def test_listing_3_9_sizes(submission, rng):
         if n > 1:
             b = a**2
             d = b + np.sqrt(a)
-            if _close(values, (a * b) * d):
+            if close_enough(values, (a * b) * d):
                 fail(
                     "e = a·b 단계는 원소별 곱이 아니라 점곱(tf.matmul)이어야 합니다.",
                     "The step e = a·b must be a dot product (tf.matmul), not element-wise.",
                 )
-            if _close(values, a @ b):
+            if close_enough(values, a @ b):
                 fail("e *= d 단계가 빠진 것 같습니다.", "The step e *= d seems to be missing.")
-        expect_close(values, _expected_3_9(a), LISTING_HINT, rtol=1e-4, atol=1e-4)
+        expect_close(values, listing_3_9_expected(a), LISTING_HINT, rtol=1e-4, atol=1e-4)
 
 
 @points(
@@ -161,4 +153,4 @@ def test_listing_3_9_sizes(submission, rng):
 def test_listing_3_9_book_example(submission):
     a = np.ones((2, 2), dtype=np.float32)
     values = expect_tensor(submission.call("listing_3_9", Const(a)), (2, 2))
-    expect_close(values, _expected_3_9(a), LISTING_HINT)
+    expect_close(values, listing_3_9_expected(a), LISTING_HINT)

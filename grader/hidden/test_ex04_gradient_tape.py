@@ -3,9 +3,10 @@
 import numpy as np
 
 from grader import function_specs as fs
-from grader.assertions import check, expect_close, expect_tensor, fail, points
+from grader.assertions import check, expect_close, points
 from grader.messages import Msg
-from grader.protocol import Const, Value
+from grader.protocol import Const
+from grader.public.test_ex04_gradient_tape import gradient_values, random_shape
 
 EXERCISE = "ex04_gradient_tape"
 
@@ -38,13 +39,6 @@ VARIABLE_CHANGED = Msg(
     "grad_square_of_variable changed the variable it was given. Only compute the gradient and "
     "leave the variable as it is.",
 )
-
-
-def gradient_values(value: Value, shape: tuple[int, ...], none_hint: Msg) -> np.ndarray:
-    if value.kind == "none":
-        fail(none_hint.ko, none_hint.en)
-    values = expect_tensor(value, shape, what=Msg("반환한 그레이디언트", "The returned gradient"))
-    return values.reshape(shape)
 
 
 def other_shapes(rng: np.random.Generator) -> list[tuple[int, ...]]:
@@ -103,6 +97,5 @@ def test_gradient_function_families_constant(submission, rng):
 def test_gradient_variable_inputs(submission, rng):
     for kind in rng.choice(fs.KINDS, size=3, replace=False):
         spec = fs.random_spec(rng, str(kind))
-        shape = tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(0, 3)))
-        x = fs.sample_x(rng, shape)
+        x = fs.sample_x(rng, random_shape(rng))
         check_gradient(submission, spec, submission.variable(x), x)

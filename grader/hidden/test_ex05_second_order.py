@@ -3,12 +3,12 @@
 import numpy as np
 
 from grader import function_specs as fs
-from grader.assertions import describe_kind, expect_close, fail, points, scalar
+from grader.assertions import points
 from grader.messages import Msg
-from grader.protocol import Const, Value
+from grader.protocol import Const
+from grader.public.test_ex05_second_order import check_apple, check_second_derivative
 
 EXERCISE = "ex05_second_order"
-GRAVITY = 9.8  # d²/dt² of 4.9·t²
 
 SPEED_NONE = Msg(
     "속도가 None입니다. 시간을 tf.Variable로 만들거나 watch했나요? position을 안쪽 with 블록 "
@@ -22,10 +22,6 @@ ACCELERATION_NONE = Msg(
     "The acceleration is None: the outer tape did not record the speed's computation. Is the "
     "inner_tape.gradient(...) call inside the outer with block, and does the outer tape watch "
     "time too?",
-)
-SWAPPED = Msg(
-    "속도와 가속도의 순서가 바뀌었습니다. (속도, 가속도) 순서로 반환하세요.",
-    "Speed and acceleration are swapped. Return them in the order (speed, acceleration).",
 )
 APPLE_HINT = Msg(
     "어떤 시각에서는 속도나 가속도가 틀렸습니다. 시각 t를 그대로 시간 변수의 값으로 쓰고, 위치를 "
@@ -58,22 +54,6 @@ POINTS_HINT = Msg(
 )
 
 
-def speed_and_acceleration(value: Value) -> tuple[float, float]:
-    if value.kind not in ("tuple", "list") or len(value.items) != 2:
-        got = describe_kind(value)
-        fail(
-            f"(속도, 가속도) 두 값을 담은 튜플을 반환해야 하는데 {got.ko}입니다.",
-            f"Return a tuple of two values (speed, acceleration), not {got.en}.",
-        )
-    speed, acceleration = value.items
-    if speed.kind == "none":
-        fail(SPEED_NONE.ko, SPEED_NONE.en)
-    if acceleration.kind == "none":
-        fail(ACCELERATION_NONE.ko, ACCELERATION_NONE.en)
-    what = Msg("가속도", "The acceleration")
-    return scalar(speed, Msg("속도", "The speed")), scalar(acceleration, what)
-
-
 @points(
     2,
     "apple_speed_and_acceleration: 여러 시각 (음수와 0 포함)",
@@ -87,32 +67,17 @@ def test_apple_other_times(submission, rng):
         float(rng.uniform(2.0, 6.0)),
     ]
     for t in times:
-        speed, acceleration = speed_and_acceleration(
-            submission.call("apple_speed_and_acceleration", t)
+        value = submission.call("apple_speed_and_acceleration", t)
+        check_apple(
+            value, t, APPLE_HINT, speed_none=SPEED_NONE, acceleration_none=ACCELERATION_NONE
         )
-        expected = np.array([GRAVITY * t, GRAVITY])
-        if abs(expected[0] - expected[1]) > 0.1 and np.allclose(
-            [acceleration, speed], expected, rtol=1e-4, atol=1e-4
-        ):
-            fail(SWAPPED.ko, SWAPPED.en)
-        expect_close(np.array([speed, acceleration]), expected, APPLE_HINT, rtol=1e-4, atol=1e-4)
 
 
-def second_derivative_at(submission, spec, x: np.float32) -> float:
+def check_second_derivative_at(submission, spec, x: np.float32, hint: Msg) -> None:
     value = submission.call("second_derivative", spec, Const(x))
-    if value.kind == "none":
-        fail(SECOND_NONE.ko, SECOND_NONE.en)
-    return scalar(value, Msg("반환한 이계도 그레이디언트", "The returned second-order gradient"))
-
-
-def check_close(got: float, spec, x: np.float32, hint: Msg) -> None:
-    expected = float(fs.second_derivative(spec, x))
-    close = dict(rtol=1e-3, atol=1e-3)
-    if not np.isclose(got, expected, **close) and np.isclose(
-        got, float(fs.first_derivative(spec, x)), **close
-    ):
-        fail(FIRST_NOT_SECOND.ko, FIRST_NOT_SECOND.en)
-    expect_close(np.float64(got), np.float64(expected), hint, **close)
+    check_second_derivative(
+        value, spec, x, hint, second_none=SECOND_NONE, first_not_second=FIRST_NOT_SECOND
+    )
 
 
 @points(3, "second_derivative: 여러 종류의 함수", "second_derivative: many kinds of functions")
@@ -120,7 +85,7 @@ def test_second_derivative_families(submission, rng):
     for kind in fs.KINDS:
         spec = fs.random_spec(rng, kind)
         x = fs.sample_x(rng)
-        check_close(second_derivative_at(submission, spec, x), spec, x, FAMILY_HINT)
+        check_second_derivative_at(submission, spec, x, FAMILY_HINT)
 
 
 @points(
@@ -129,4 +94,4 @@ def test_second_derivative_families(submission, rng):
 def test_second_derivative_several_points(submission, rng):
     spec = fs.random_spec(rng, str(rng.choice(("sine", "poly_sine", "tanh"))))
     for x in fs.sample_x(rng, (3,)):
-        check_close(second_derivative_at(submission, spec, x), spec, x, POINTS_HINT)
+        check_second_derivative_at(submission, spec, x, POINTS_HINT)

@@ -15,8 +15,13 @@ def small_shape(rng: np.random.Generator, ndim: int | None = None) -> tuple[int,
     return tuple(int(n) for n in rng.integers(2, 6, size=ndim))
 
 
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
+def close_enough(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-4, atol=1e-5))
+
+
+def read_variable(submission, ref: Ref, shape: tuple[int, ...]) -> np.ndarray:
+    """The values of the variable behind ``ref``, after the kind/shape/dtype checks."""
+    return expect_tensor(submission.read(ref), shape, what=VARIABLE, kinds=("variable",))
 
 
 def expect_assigned(
@@ -30,8 +35,8 @@ def expect_assigned(
     mistakes: tuple[tuple[np.ndarray, Msg], ...] = (),
 ) -> None:
     """The variable behind ``ref`` now holds ``expected``, and the function returned it."""
-    values = expect_tensor(submission.read(ref), initial.shape, what=VARIABLE, kinds=("variable",))
-    if _close(values, initial) and not _close(expected, initial):
+    values = read_variable(submission, ref, initial.shape)
+    if close_enough(values, initial) and not close_enough(expected, initial):
         if result.kind == "tensor":
             fail(
                 f"전달받은 변수 v의 값이 그대로입니다. v = ...처럼 이름에 새 텐서를 대입하면 원래 "
@@ -51,11 +56,13 @@ def expect_assigned(
             f"The variable v did not change. Did you call v.{method}(...)?",
         )
     for wrong, message in mistakes:
-        if _close(values, wrong) and not _close(expected, wrong):
+        if close_enough(values, wrong) and not close_enough(expected, wrong):
             fail(message.ko, message.en)
     expect_close(values, expected, hint)
     returned_ok = result.same_as == ref or (
-        result.kind == "variable" and result.array is not None and _close(result.array, expected)
+        result.kind == "variable"
+        and result.array is not None
+        and close_enough(result.array, expected)
     )
     check(
         returned_ok,
@@ -96,7 +103,7 @@ def test_assign_element(submission, rng):
     result = submission.call("assign_element", ref, index, value)
     expected = initial.copy()
     expected[index] = value
-    values = expect_tensor(submission.read(ref), shape, what=VARIABLE, kinds=("variable",))
+    values = read_variable(submission, ref, shape)
     changed = ~np.isclose(values, initial)
     if int(changed.sum()) == 1 and not changed[index]:
         fail(

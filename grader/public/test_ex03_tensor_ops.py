@@ -13,7 +13,7 @@ def small_shape(rng: np.random.Generator) -> tuple[int, ...]:
     return tuple(int(n) for n in rng.integers(2, 6, size=rng.integers(1, 4)))
 
 
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
+def close_enough(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-4, atol=1e-5))
 
 
@@ -67,7 +67,7 @@ def test_multiply(submission, rng):
     a = f32(rng.normal(size=(rows, cols)))
     for b in (f32(rng.normal(size=(rows, cols))), f32(rng.normal(size=(rows, 1)))):
         values = expect_tensor(submission.call("multiply", Const(a), Const(b)), (rows, cols))
-        if _close(values, a + b):
+        if close_enough(values, a + b):
             fail(
                 "원소별 곱 대신 덧셈을 했습니다. a * b 또는 tf.multiply를 쓰세요.",
                 "You added instead of multiplying. Use a * b or tf.multiply.",
@@ -95,9 +95,9 @@ def test_matmul(submission, rng):
     n = int(rng.integers(2, 6))
     a, b = f32(rng.normal(size=(n, n))), f32(rng.normal(size=(n, n)))
     values = expect_tensor(submission.call("matmul", Const(a), Const(b)), (n, n))
-    if _close(values, a * b):
+    if close_enough(values, a * b):
         fail(MATMUL_NOT_ELEMENTWISE.ko, MATMUL_NOT_ELEMENTWISE.en)
-    if _close(values, b @ a):
+    if close_enough(values, b @ a):
         fail(
             "곱하는 순서가 바뀌었습니다. 점곱은 순서에 따라 결과가 달라집니다: tf.matmul(a, b).",
             "The order is swapped; the dot product depends on order: tf.matmul(a, b).",
@@ -132,19 +132,19 @@ def diagnose_listing(values: np.ndarray, a: np.ndarray) -> None:
     """Name the step of listing 3-9 a wrong answer got wrong (square ``a`` of size > 1)."""
     b = a**2
     d = b + np.sqrt(a)
-    if _close(values, (a * b) * d):
+    if close_enough(values, (a * b) * d):
         fail(
             "e = a·b 단계에서 원소별 곱(*)을 썼습니다. 이 단계는 점곱이므로 tf.matmul(a, b)를 "
             "써야 합니다.",
             "The step e = a·b used the element-wise product (*). It is a dot product: use "
             "tf.matmul(a, b).",
         )
-    if _close(values, a @ b):
+    if close_enough(values, a @ b):
         fail(
             "마지막 단계 e *= d (e와 d의 원소별 곱)를 빠뜨렸나요?",
             "Did you forget the last step, e *= d (the element-wise product of e and d)?",
         )
-    if _close(values, (a @ b) @ d):
+    if close_enough(values, (a @ b) @ d):
         fail(
             "e *= d는 점곱이 아니라 원소별 곱입니다. e = e * d로 계산하세요.",
             "e *= d is an element-wise product, not a dot product: compute e = e * d.",

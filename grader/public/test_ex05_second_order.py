@@ -55,7 +55,10 @@ SECOND_HINT = Msg(
 )
 
 
-def speed_and_acceleration(value: Value) -> tuple[float, float]:
+def speed_and_acceleration(
+    value: Value, *, speed_none: Msg = SPEED_NONE, acceleration_none: Msg = ACCELERATION_NONE
+) -> tuple[float, float]:
+    """The two numbers of a returned (speed, acceleration); ``*_none``: the hints for a None."""
     if value.kind not in ("tuple", "list") or len(value.items) != 2:
         got = describe_kind(value)
         fail(
@@ -64,32 +67,51 @@ def speed_and_acceleration(value: Value) -> tuple[float, float]:
         )
     speed, acceleration = value.items
     if speed.kind == "none":
-        fail(SPEED_NONE.ko, SPEED_NONE.en)
+        fail(speed_none.ko, speed_none.en)
     if acceleration.kind == "none":
-        fail(ACCELERATION_NONE.ko, ACCELERATION_NONE.en)
+        fail(acceleration_none.ko, acceleration_none.en)
     what = Msg("가속도", "The acceleration")
     return scalar(speed, Msg("속도", "The speed")), scalar(acceleration, what)
 
 
-def check_apple(value: Value, t: float) -> None:
-    speed, acceleration = speed_and_acceleration(value)
+def check_apple(
+    value: Value,
+    t: float,
+    hint: Msg = APPLE_HINT,
+    *,
+    speed_none: Msg = SPEED_NONE,
+    acceleration_none: Msg = ACCELERATION_NONE,
+) -> None:
+    """The returned (speed, acceleration) of the falling apple at time ``t``."""
+    speed, acceleration = speed_and_acceleration(
+        value, speed_none=speed_none, acceleration_none=acceleration_none
+    )
     expected = np.array([GRAVITY * t, GRAVITY])
     if abs(expected[0] - expected[1]) > 0.1 and np.allclose(
         [acceleration, speed], expected, rtol=1e-4, atol=1e-4
     ):
         fail(SWAPPED.ko, SWAPPED.en)
-    expect_close(np.array([speed, acceleration]), expected, APPLE_HINT, rtol=1e-4, atol=1e-4)
+    expect_close(np.array([speed, acceleration]), expected, hint, rtol=1e-4, atol=1e-4)
 
 
-def check_second_derivative(value: Value, spec, x: np.float32, hint: Msg) -> None:
+def check_second_derivative(
+    value: Value,
+    spec,
+    x: np.float32,
+    hint: Msg,
+    *,
+    second_none: Msg = SECOND_NONE,
+    first_not_second: Msg = FIRST_NOT_SECOND,
+) -> None:
+    """The returned f''(x): not None, a scalar, not f'(x), close to the expected value."""
     if value.kind == "none":
-        fail(SECOND_NONE.ko, SECOND_NONE.en)
+        fail(second_none.ko, second_none.en)
     got = scalar(value, Msg("반환한 이계도 그레이디언트", "The returned second-order gradient"))
     expected = float(fs.second_derivative(spec, x))
     first = float(fs.first_derivative(spec, x))
     close = dict(rtol=1e-3, atol=1e-3)
     if not np.isclose(got, expected, **close) and np.isclose(got, first, **close):
-        fail(FIRST_NOT_SECOND.ko, FIRST_NOT_SECOND.en)
+        fail(first_not_second.ko, first_not_second.en)
     expect_close(np.float64(got), np.float64(expected), hint, **close)
 
 
