@@ -161,6 +161,16 @@ def scalar(value: Value, what: Msg = RETURNED) -> float:
     return float(value.array.reshape(()))
 
 
+def close_enough(
+    actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-4, atol: float = 1e-5
+) -> bool:
+    """Same shape and the same numbers within ``expect_close``'s tolerance; for graders that
+    recognise a typical mistake by comparing with what that mistake would have produced."""
+    return actual.shape == expected.shape and bool(
+        np.allclose(actual, expected, rtol=rtol, atol=atol)
+    )
+
+
 def expect_close(
     actual: np.ndarray,
     expected: np.ndarray,

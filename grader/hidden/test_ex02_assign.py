@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from grader.assertions import check, expect_close, fail, points
+from grader.assertions import check, close_enough, expect_close, fail, points
 from grader.messages import Msg
 from grader.protocol import Const, Ref, Value
-from grader.public.test_ex02_assign import close_enough, read_variable
+from grader.public.test_ex02_assign import read_variable
 
 EXERCISE = "ex02_assign"
 

@@ -5,10 +5,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from grader.assertions import expect_close, expect_tensor, fail, points
+from grader.assertions import close_enough, expect_close, expect_tensor, fail, points
 from grader.messages import Msg
 from grader.protocol import Const
-from grader.public.test_ex03_tensor_ops import close_enough, f32, listing_3_9_expected
+from grader.public.test_ex03_tensor_ops import f32, listing_3_9_expected
 
 EXERCISE = "ex03_tensor_ops"
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from grader.assertions import check, expect_close, expect_tensor, fail, points
+from grader.assertions import check, close_enough, expect_close, expect_tensor, fail, points
 from grader.messages import Msg
 from grader.protocol import Const, Ref, Value
 
@@ -13,10 +13,6 @@ VARIABLE = Msg("변수 v", "The variable v")
 def small_shape(rng: np.random.Generator, ndim: int | None = None) -> tuple[int, ...]:
     ndim = int(rng.integers(1, 4)) if ndim is None else ndim
     return tuple(int(n) for n in rng.integers(2, 6, size=ndim))
-
-
-def close_enough(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-4, atol=1e-5))
 
 
 def read_variable(submission, ref: Ref, shape: tuple[int, ...]) -> np.ndarray:
