@@ -25,6 +25,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check grader tests bench solutions
+	$(BIN)/ruff format --check grader tests bench
 	$(BIN)/python -m pytest -n auto tests
 
 lint: $(STAMP)

@@ -197,4 +197,3 @@ def run_tests(
         print(f"\n{_TEXT['en' if config.course.language == 'en' else 'ko']['output']}")
         print(leftover[-4000:].rstrip())
     return score
-

@@ -80,7 +80,9 @@ def test_bundle_holds_no_hidden_grader_or_solution_code(bundle: Path, root: Path
         assert not shown, f"{name}: {shown[:3]}"
 
 
-def test_bundle_refuses_a_non_empty_folder(tmp_path: Path, root: Path, config: CourseConfig) -> None:
+def test_bundle_refuses_a_non_empty_folder(
+    tmp_path: Path, root: Path, config: CourseConfig
+) -> None:
     (tmp_path / "something").write_text("x")
     with pytest.raises(BundleError):
         build_bundle(root, config, tmp_path)

@@ -201,7 +201,10 @@ def test_stock_nbgrader_lifecycle(tmp_path: Path, config: CourseConfig) -> None:
     for student in STUDENTS:
         home = tmp_path / "students" / student
         home.mkdir(parents=True)
-        exchange = [f"--Exchange.root={tmp_path / 'exchange'}", f"--Exchange.cache={home / '.cache'}"]
+        exchange = [
+            f"--Exchange.root={tmp_path / 'exchange'}",
+            f"--Exchange.cache={home / '.cache'}",
+        ]
         nbgrader(home, "fetch_assignment", assignment, *course_id, *exchange, quiet=False)
         for exercise in SUBSET:
             fetched = home / assignment / f"{exercise}.ipynb"
@@ -215,7 +218,9 @@ def test_stock_nbgrader_lifecycle(tmp_path: Path, config: CourseConfig) -> None:
 
     # A student's own check: nbgrader validate, without the quiet-TF environment.
     first = f"{SUBSET[0]}.ipynb"
-    passed = nbgrader(tmp_path / "students" / "reference" / assignment, "validate", first, quiet=False)
+    passed = nbgrader(
+        tmp_path / "students" / "reference" / assignment, "validate", first, quiet=False
+    )
     assert "Success! Your notebook passes all the tests." in passed, passed
     failed = nbgrader(tmp_path / "students" / "stub" / assignment, "validate", first, quiet=False)
     assert "VALIDATION FAILED" in failed, failed

@@ -122,7 +122,10 @@ def test_postgres_gradebook_with_two_graders_at_once(tmp_path: Path, config: Cou
         graders = [
             subprocess.Popen(
                 [str(BIN / "nbgrader"), "autograde", assignment, f"--student={student}"],
-                cwd=course, env=nbgrader_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                cwd=course,
+                env=nbgrader_env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
                 text=True,
             )
             for student in ("alice", "bob")

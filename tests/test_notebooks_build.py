@@ -45,7 +45,9 @@ def test_notebook_is_a_valid_nbgrader_source(exercise, root, config, weights) ->
     assert all(c.metadata.nbgrader.schema_version == 3 for c in graded)
     answers = [c for c in graded if c.metadata.nbgrader.solution]
     assert answers and all("### BEGIN SOLUTION" in c.source for c in answers)
-    setup = [c for c in graded if not c.metadata.nbgrader.solution and not c.metadata.nbgrader.grade]
+    setup = [
+        c for c in graded if not c.metadata.nbgrader.solution and not c.metadata.nbgrader.grade
+    ]
     assert setup and all(c.metadata.nbgrader.locked for c in setup)
     assert any("import tensorflow as tf" in c.source for c in setup)
     tests = [c for c in graded if c.metadata.nbgrader.grade]

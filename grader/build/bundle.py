@@ -59,7 +59,9 @@ def _student_pyproject(root: Path) -> str:
         d for d in project.get("dependencies", [])
         if not d.lower().startswith(STUDENT_EXCLUDED_DEPENDENCIES)
     ]  # fmt: skip
-    extras = {k: v for k, v in project.get("optional-dependencies", {}).items() if k in ("cpu", "gpu")}
+    extras = {
+        k: v for k, v in project.get("optional-dependencies", {}).items() if k in ("cpu", "gpu")
+    }
     lines = [
         "[build-system]",
         'requires = ["setuptools>=61"]',
@@ -180,7 +182,9 @@ def build_bundle(root: Path, config: CourseConfig, out: Path) -> Path:
         raise BundleError(f"{out} is not empty")
     if out == root or root / "grader" in (out, *out.parents):
         raise BundleError(f"{out} must not be inside the package")
-    missing = [e.module_file for e in EXERCISES if not (root / "exercises" / e.module_file).is_file()]
+    missing = [
+        e.module_file for e in EXERCISES if not (root / "exercises" / e.module_file).is_file()
+    ]
     if missing:
         raise BundleError(f"exercises/ lacks {', '.join(missing)}: run `course build` first")
     out.mkdir(parents=True, exist_ok=True)

@@ -384,9 +384,7 @@ def check_boundary(submission, rng: np.random.Generator, threshold: float | None
     )  # fmt: skip
 
 
-def record_plot(
-    artifacts: dict, inputs: np.ndarray, W: np.ndarray, b: np.ndarray, figure
-) -> None:
+def record_plot(artifacts: dict, inputs: np.ndarray, W: np.ndarray, b: np.ndarray, figure) -> None:
     """Leave the plot's numbers for the feedback page, which redraws both plots itself."""
     xs = np.linspace(float(inputs[:, 0].min()), float(inputs[:, 0].max()), 50)
     slope, intercept = ref.decision_boundary(W, b)
