@@ -49,14 +49,13 @@ from grader.config import (
     DEFAULT_CONFIG_NAME,
     ConfigError,
     CourseConfig,
-    CourseInfo,
     find_config,
     load_config,
 )
 from grader.engine import hidden_paths
 from grader.exercises import EXERCISE_IDS
 from grader.messages import Msg
-from grader.notebook import NOTEBOOK_STUDENT, earned_points, format_report
+from grader.notebook import NOTEBOOK_STUDENT, default_config, earned_points, format_report
 from grader.plugin import TestRecord
 from grader.runner import GraderUnavailable
 from grader.sandbox.gpu_probe import host_gpu_visible
@@ -92,11 +91,7 @@ def course_config(course_root: Path) -> tuple[CourseConfig, Path | None, str]:
         path = find_config(course_root)
         return load_config(path), path, ""
     except ConfigError as exc:
-        default = CourseConfig(
-            course=CourseInfo(id="notebook"),
-            exercises={exercise: {"points": 1.0} for exercise in EXERCISE_IDS},
-        )
-        return default, None, str(exc)
+        return default_config(), None, str(exc)
 
 
 def sandbox_hide(

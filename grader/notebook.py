@@ -94,16 +94,22 @@ def _captured_stderr() -> Iterator[io.StringIO]:
                 ))  # fmt: skip
 
 
+def default_config(language: str = "ko") -> CourseConfig:
+    """The settings notebooks are graded with where no course.yml is found (a student's release
+    folder may have none): default limits and seed; each test cell carries its own points."""
+    return CourseConfig(
+        course=CourseInfo(id="notebook", language=language),
+        exercises={exercise: {"points": 1.0} for exercise in EXERCISE_IDS},
+    )
+
+
 def _config(language: str | None) -> CourseConfig:
     """course.yml from the working directory or a parent (the nbgrader course root holds one),
-    else defaults: a student's release folder may have none, and the cell carries its points."""
+    else ``default_config``."""
     try:
         config = load_config(find_config())
     except ConfigError:
-        config = CourseConfig(
-            course=CourseInfo(id="notebook", language=language or "ko"),
-            exercises={exercise: {"points": 1.0} for exercise in EXERCISE_IDS},
-        )
+        config = default_config(language or "ko")
     if language and language != config.course.language:
         course = config.course.model_copy(update={"language": language})
         config = config.model_copy(update={"course": course})
