@@ -26,7 +26,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check grader tests bench solutions
 	$(BIN)/ruff format --check grader tests bench
-	$(BIN)/python -m pytest -n auto tests
+	$(BIN)/python -m pytest -n auto --dist loadgroup tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check grader tests bench solutions

@@ -49,7 +49,11 @@ class Timeouts(_Strict):
 
 
 class Limits(_Strict):
-    memory_mb: int = Field(default=3072, ge=512, description="address-space limit of the sandbox")
+    memory_mb: int = Field(
+        default=2048,
+        ge=256,
+        description="address space a student's code may add to the sandbox's preloaded runtime",
+    )
     cpu_s: int = Field(default=120, ge=1, description="CPU seconds for one sandbox process")
     output_kb: int = Field(default=64, ge=1, description="student output kept per exercise")
 

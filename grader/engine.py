@@ -100,7 +100,7 @@ def _worker_main(spec: WorkerSpec, tasks: mp.Queue, done: mp.Queue) -> None:
     config = spec.config
     settings = settings_for(config, spec.index, spec.hide, spec.gpu)
     state: dict[str, Any] = {}
-    zygote = ZygoteClient()
+    zygote = ZygoteClient(gpu=spec.gpu)
     try:
 
         def jobs() -> Iterator[StudentJob]:

@@ -17,7 +17,7 @@ from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from grader.notebook import strip_log_noise
+from grader.lognoise import strip_log_noise
 
 
 class DropLogNoise(NbGraderPreprocessor):

@@ -12,6 +12,7 @@ from typing import Any
 from grader import __version__
 from grader.config import CourseConfig
 from grader.exercises import EXERCISES
+from grader.lognoise import strip_log_noise
 from grader.plugin import StudentJob
 from grader.protocol import OutputLog
 from grader.scoring import score_exercise
@@ -25,6 +26,14 @@ class ExerciseRun:
     notes: list[str] = field(default_factory=list)
     output: OutputLog | None = None
     seconds: float = 0.0
+
+
+def student_output(output: OutputLog | None) -> str:
+    """What the student's code printed, without TensorFlow's own log lines (``lognoise``)."""
+    if output is None:
+        return ""
+    text = strip_log_noise(output.text())
+    return text + ("\n…(출력이 잘렸습니다)" if output.truncated else "")
 
 
 def build_results(
@@ -49,9 +58,7 @@ def build_results(
             "max_score": scored.max_score,
             "file": run.file,
             "notes": run.notes,
-            "output": (output.text() + ("\n…(출력이 잘렸습니다)" if output.truncated else ""))
-            if output is not None
-            else "",
+            "output": student_output(output),
             "seconds": round(run.seconds, 3),
         }
         for index, test in enumerate(scored.tests, start=1):

@@ -96,3 +96,28 @@ def test_reference_passes_gpu_tests_on_a_gpu_host(config, root, host_gpu):
     failed = [(r.test, r.message.en if r.message else "") for r in records if r.status != "passed"]
     assert not failed, failed
     assert [r for r in records if r.gpu]
+
+
+def test_student_matmuls_are_full_float32_on_every_device():
+    """Seen on an H100: with TensorFloat-32 on (TensorFlow's default on Ampere and newer), a
+    correct tf.matmul missed the float32 tolerance. Serving a student's code turns it off."""
+    import tensorflow as tf
+
+    from grader.runtime.agent import Agent
+
+    tf.config.experimental.enable_tensor_float_32_execution(True)
+    Agent()
+    assert not tf.config.experimental.tensor_float_32_execution_enabled()
+
+
+def test_sandbox_children_see_no_gpu_unless_the_grader_does(monkeypatch):
+    """With ``gpu`` off the children's TensorFlow must agree with the graders (no GPU), and CUDA
+    must not start under the address-space limit (seen on an H100: every child crashed)."""
+    from grader.sandbox.remote import sandbox_environment
+
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "secret")
+    assert sandbox_environment(gpu=False)["CUDA_VISIBLE_DEVICES"] == ""
+    with_gpu = sandbox_environment(gpu=True)
+    assert with_gpu["CUDA_VISIBLE_DEVICES"] == "0"
+    assert "JUPYTERHUB_API_TOKEN" not in with_gpu

@@ -6,9 +6,10 @@ import nbformat
 from nbgrader.utils import determine_grade
 
 from grader import plugin
+from grader.lognoise import strip_log_noise
 from grader.messages import Msg
 from grader.nbgrader_support import DropLogNoise
-from grader.notebook import earned_points, strip_log_noise
+from grader.notebook import earned_points
 
 TF_NOISE = (
     "2025-01-01 12:00:00.123456: I tensorflow/core/util/port.cc:153] oneDNN custom operations "
@@ -80,3 +81,15 @@ def test_earned_points_counts_only_tests_that_ran() -> None:
     assert earned_points(4.375, records) == round(4.375 / 4, 4)
     assert earned_points(4.375, [_record("passed", 2), _record("skipped", 4)]) == 4.375
     assert earned_points(4.375, [_record("failed", 2)]) == 0
+
+
+def test_reports_show_student_output_without_tensorflow_logs():
+    """A GPU build of TensorFlow logs a timestamped failed ``cuInit`` in every CPU-only child;
+    left in results.json it made two gradings of one submission differ (seen on an H100)."""
+    from grader.protocol import OutputLog
+    from grader.results import student_output
+
+    output = OutputLog(limit=10_000)
+    output.add(TF_NOISE + "학생이 출력한 줄\n")
+    assert student_output(output) == "학생이 출력한 줄\n"
+    assert student_output(None) == ""

@@ -27,12 +27,17 @@ import pytest
 from grader.config import load_config
 from grader.engine import grade_class
 
-pytestmark = pytest.mark.slow
+# A grader kills every process of its sandbox uids when a student is done, so two copies of a
+# batch running side by side with the same uids would kill each other's children. One xdist
+# worker should run this whole module (``--dist loadgroup`` in the Makefile); should pytest-xdist
+# still spread it, each worker's batches get uids of their own.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(name="sandbox-adversarial")]
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
-UID_BASE = 61500  # distinct from course.yml's, so concurrent tests cannot confuse the process scan
-CLI_UID_BASE = 61600
+UID_BASE = 61500 + 20 * _WORKER  # distinct from course.yml's and from other xdist workers'
+CLI_UID_BASE = 62500 + 20 * _WORKER
 EX01, EX02, EX03 = "ex01_tensors", "ex02_assign", "ex03_tensor_ops"
 HIDDEN_MARKER = "def test_listing_3_9_book_example"  # text only the hidden grader contains
 SECRET = "HONEST-STUDENT-SECRET-7f3a"

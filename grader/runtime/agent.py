@@ -59,6 +59,11 @@ class Agent:
     """Serves one exercise module: load it once, then call it as often as graders ask."""
 
     def __init__(self, capture: OutputCapture = capture_in_memory) -> None:
+        # On Ampere and newer GPUs TensorFlow multiplies float32 matrices in TensorFloat-32 by
+        # default: about three significant digits, so a correct tf.matmul on the GPU would miss
+        # the graders' float32 tolerance (seen on an H100). Students' results are graded as
+        # float32, on every device.
+        tf.config.experimental.enable_tensor_float_32_execution(False)
         self.registry = Registry()
         self.module: types.ModuleType | dict[str, Any] | None = None
         self.filename = ""

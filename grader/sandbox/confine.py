@@ -149,6 +149,17 @@ def _limit(kind: int, soft: int, hard: int | None = None) -> None:
     resource.setrlimit(kind, (soft, hard))
 
 
+def _address_space_in_use() -> int:
+    """Bytes of virtual address space this process already maps (VmSize).
+
+    Read as bytes: the confined child may no longer be able to load a text codec lazily."""
+    with open("/proc/self/status", "rb") as status:
+        for line in status:
+            if line.startswith(b"VmSize:"):
+                return int(line.split()[1]) * 1024
+    raise OSError("no VmSize in /proc/self/status")
+
+
 def confine(plan: ConfinePlan) -> ConfineReport:
     """Apply the plan to the calling (single-threaded, just forked) process."""
     report = ConfineReport()
@@ -159,7 +170,10 @@ def confine(plan: ConfinePlan) -> ConfineReport:
     os.environ["HOME"] = plan.workdir
     os.environ["TMPDIR"] = plan.workdir
     if plan.limit_address_space:
-        _limit(resource.RLIMIT_AS, plan.memory_mb * 1024 * 1024)
+        # On top of what the preloaded runtime already maps: a GPU build of TensorFlow maps
+        # gigabytes of CUDA libraries even where no GPU is used, a CPU build far less, and the
+        # budget must mean the same to students on both.
+        _limit(resource.RLIMIT_AS, _address_space_in_use() + plan.memory_mb * 1024 * 1024)
     _limit(resource.RLIMIT_CPU, plan.cpu_s, plan.cpu_s + 5)
     _limit(resource.RLIMIT_CORE, 0)
     _limit(resource.RLIMIT_FSIZE, 64 * 1024 * 1024)

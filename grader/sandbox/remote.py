@@ -94,22 +94,29 @@ _ENV_NAMES = frozenset(
 _ENV_PREFIXES = ("LC_", "PYTHON", "TF_", "CUDA_", "NVIDIA_", "XLA_", "OMP_", "MKL_", "MPL")
 
 
-def sandbox_environment() -> dict[str, str]:
-    """The allow-listed part of this process's environment, with TensorFlow quietened."""
+def sandbox_environment(gpu: bool) -> dict[str, str]:
+    """The allow-listed part of this process's environment, with TensorFlow quietened.
+
+    Without ``gpu`` (no GPU, or course.yml's ``gpu: off``) the children see no GPU either:
+    their TensorFlow must agree with the graders' ``gpu_visible``, and CUDA must never start
+    under the address-space limit that then applies (it reserves more than the limit at once).
+    """
     kept = {
         key: value
         for key, value in os.environ.items()
         if key in _ENV_NAMES or key.startswith(_ENV_PREFIXES)
     }
+    if not gpu:
+        kept["CUDA_VISIBLE_DEVICES"] = ""
     return {**kept, **QUIET_ENV}
 
 
 class ZygoteClient:
     """A running zygote process and the control socket to it."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, gpu: bool) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = {**sandbox_environment(), CONTROL_FD_ENV: str(theirs.fileno())}
+        env = {**sandbox_environment(gpu), CONTROL_FD_ENV: str(theirs.fileno())}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "grader.sandbox.zygote"],
             pass_fds=[theirs.fileno()],

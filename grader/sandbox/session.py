@@ -50,7 +50,7 @@ class SandboxSession:
         if self._zygote is not None and self._zygote.process.poll() is not None:
             self.close()  # the zygote died (e.g. killed by the OOM killer): start a new one
         if self._zygote is None:
-            self._zygote = ZygoteClient()
+            self._zygote = ZygoteClient(gpu=self.gpu)
         label = self.seed_label or student
         sandbox = StudentSandbox(
             self._zygote, self.settings, derive_seed(self.config.course.seed, label)

@@ -15,6 +15,7 @@ class Variant:
     new: str
     expect: str  # a piece of the feedback the mistake must produce
     language: str = "ko"
+    only_without_gpu: bool = False  # the answer is right where a GPU is visible (e.g. "/GPU:0")
 
     def apply(self, solution: str) -> str:
         if self.old not in solution:

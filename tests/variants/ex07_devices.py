@@ -40,5 +40,6 @@ VARIANTS = [
         '    if list_gpus():\n        return "/GPU:0"\n    return "/CPU:0"',
         '    return "/GPU:0"',
         "GPU가 보이지 않는데",
+        only_without_gpu=True,
     ),
 ]
