@@ -734,8 +734,10 @@ def test_interrupted_batch_leaves_no_partial_file_or_orphan(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
     subs, out = tmp_path / "subs", tmp_path / "out"
-    students = {f"s{i:02d}": {EX01: solution(EX01), EX03: solution(EX03)} for i in range(9)}
-    for student in list(students)[1:]:  # endless loops at import keep the batch busy
+    # 16 endless loops at import keep 2 workers busy for 24 s or more (import limit 3 s each), so
+    # the batch cannot finish between the first result and the signal, even on a loaded machine
+    students = {f"s{i:02d}": {EX01: solution(EX01), EX03: solution(EX03)} for i in range(17)}
+    for student in list(students)[1:]:
         students[student][EX01] = with_suffix(EX01, "while True:\n    pass")
     write_class(subs, students)
     course = _cli_course(tmp_path)
