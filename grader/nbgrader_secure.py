@@ -42,7 +42,6 @@ from nbformat import v4
 from nbformat.notebooknode import NotebookNode
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
-from nbgrader.utils import is_grade, is_solution
 
 import grader
 from grader.config import (
@@ -58,6 +57,7 @@ from grader.messages import Msg
 from grader.notebook import NOTEBOOK_STUDENT, default_config, earned_points, format_report
 from grader.plugin import TestRecord
 from grader.runner import GraderUnavailable
+from grader.runtime.loader import is_test_cell
 from grader.sandbox.gpu_probe import host_gpu_visible
 from grader.sandbox.remote import SandboxUnavailable
 from grader.sandbox.session import SandboxSession
@@ -77,11 +77,6 @@ UNKNOWN_TEST_CELL = Msg(
     "The grader does not know this test cell ({name}) and cannot grade it; "
     "please tell your instructor.",
 )
-
-
-def is_test_cell(cell: NotebookNode) -> bool:
-    """An autograder-test cell: graded code that is not the student's answer."""
-    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
 
 
 def course_config(course_root: Path) -> tuple[CourseConfig, Path | None, str]:

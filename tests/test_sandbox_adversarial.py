@@ -374,6 +374,18 @@ def assert_only(results: dict[str, Any], zeroed: str, full_marks: list[str], tex
         assert full(results, ex), (ex, exercise(results, ex), messages(results, ex)[:2])
 
 
+def assert_only_functions_fail(results: dict[str, Any], ex: str, failing: dict[str, str]) -> None:
+    """In ``ex``, a test whose name mentions a function of ``failing`` failed with that
+    function's text; every other test passed."""
+    for test in graded_tests(results, ex):
+        name = test["extra_data"]["test"]
+        text = next((text for function, text in failing.items() if function in name), None)
+        if text is None:
+            assert test["status"] == "passed", test
+        else:
+            assert test["status"] == "failed" and text in test["output"], test
+
+
 def sandbox_processes(uids: range) -> list[str]:
     """Processes (pid, uid, command line) that run under one of ``uids``."""
     found = []
@@ -531,14 +543,7 @@ def test_exit_inside_one_function(batch: dict[str, Any]) -> None:
     """sys.exit in square and os._exit in matmul fail only the tests that call them."""
     results = load(batch["out"], "exit_in_function")
     assert full(results, EX01)
-    for test in graded_tests(results, EX03):
-        name = test["extra_data"]["test"]
-        if "square" in name:
-            assert test["status"] == "failed" and "SystemExit" in test["output"], test
-        elif "matmul" in name:
-            assert test["status"] == "failed" and "비정상 종료" in test["output"], test
-        else:
-            assert test["status"] == "passed", test
+    assert_only_functions_fail(results, EX03, {"square": "SystemExit", "matmul": "비정상 종료"})
     assert 0 < exercise(results, EX03)["score"] < exercise(results, EX03)["max_score"]
 
 
@@ -551,22 +556,14 @@ def test_endless_loop_in_one_function(batch: dict[str, Any]) -> None:
     """add times out; the other functions of ex03 still pass in a fresh child."""
     results = load(batch["out"], "loop_in_function")
     assert full(results, EX01)
-    for test in graded_tests(results, EX03):
-        if "add" in test["extra_data"]["test"]:
-            assert test["status"] == "failed" and "제한 시간" in test["output"], test
-        else:
-            assert test["status"] == "passed", test
+    assert_only_functions_fail(results, EX03, {"add": "제한 시간"})
 
 
 def test_memory_bomb(batch: dict[str, Any]) -> None:
     results = load(batch["out"], "memory_bomb")
     assert full(results, EX02)
     assert_only(results, EX01, [EX02], "메모리 한도를 넘었습니다")
-    for test in graded_tests(results, EX03):
-        if "multiply" in test["extra_data"]["test"]:
-            assert test["status"] == "failed" and "메모리 한도를 넘었습니다" in test["output"], test
-        else:
-            assert test["status"] == "passed", test
+    assert_only_functions_fail(results, EX03, {"multiply": "메모리 한도를 넘었습니다"})
 
 
 def test_output_flood_is_truncated_not_penalised(batch: dict[str, Any]) -> None:
@@ -582,11 +579,7 @@ def test_endless_output_in_one_function(batch: dict[str, Any]) -> None:
     """A function that prints forever times out; its output is capped; the rest pass."""
     results = load(batch["out"], "flood_forever")
     assert full(results, EX01)
-    for test in graded_tests(results, EX03):
-        if "add" in test["extra_data"]["test"]:
-            assert test["status"] == "failed" and "제한 시간" in test["output"], test
-        else:
-            assert test["status"] == "passed", test
+    assert_only_functions_fail(results, EX03, {"add": "제한 시간"})
     output = exercise(results, EX03)["output"]
     assert output.endswith("(출력이 잘렸습니다)") and len(output) < 200 * 1024
 

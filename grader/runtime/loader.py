@@ -29,7 +29,8 @@ def _decode(raw: bytes, name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _is_test_cell(cell: dict) -> bool:
+def is_test_cell(cell: dict) -> bool:
+    """An nbgrader autograder-test cell: graded, but not the student's answer."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return bool(meta.get("grade")) and not meta.get("solution")
 
@@ -67,13 +68,13 @@ def notebook_to_source(text: str, name: str) -> str:
     if not isinstance(cells, list):
         raise LoadError(f"{name}: 노트북에 셀 목록(cells)이 없습니다")
     cells = [cell for cell in cells if isinstance(cell, dict) and cell.get("cell_type") == "code"]
-    tests = [index for index, cell in enumerate(cells) if _is_test_cell(cell)]
+    tests = [index for index, cell in enumerate(cells) if is_test_cell(cell)]
     if tests:
         cells = cells[: tests[-1]]
     chunks = []
     for number, cell in enumerate(cells, start=1):
         source = _cell_source(cell)
-        if _is_test_cell(cell) or source.lstrip().startswith("%%") or not source.strip():
+        if is_test_cell(cell) or source.lstrip().startswith("%%") or not source.strip():
             continue
         filename = f"<{name} 코드 셀 {number}>"
         chunks.append(_CELL.format(source=_cell_code(source), filename=filename))
