@@ -10,16 +10,67 @@ together with the child's file descriptors (SCM_RIGHTS).
 from __future__ import annotations
 
 import contextlib
+import encodings
 import importlib
 import json
 import os
+import pkgutil
+import select
 import signal
 import socket
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
+from grader.sandbox import CONTROL_FD_ENV
+from grader.sandbox.confine import (
+    CLONE_NEWPID,
+    PR_SET_CHILD_SUBREAPER,
+    PR_SET_PDEATHSIG,
+    REPORT_LIMIT,
+    ChildPidNamespace,
+    ConfinePlan,
+    ConfineReport,
+    confine,
+    enter_user_namespace,
+    merge_reports,
+    prctl,
+    unshare,
+)
 from grader.tfenv import quiet_tensorflow
+
+
+def _own_namespaces() -> str:
+    """As an ordinary user: enter a user namespace (only possible while single-threaded, so
+    before TensorFlow is imported) and become PID 1 of a PID namespace owned by it, so the
+    zygote may give each child a PID namespace of its own and return to its own after the fork.
+    The process the worker started stays as a thin parent that exits like the zygote.
+    Returns why the kernel refused, or ""."""
+    if os.geteuid() == 0:
+        return ""
+    refused = enter_user_namespace()
+    if refused:
+        return refused
+    try:
+        unshare(CLONE_NEWPID, "pid")
+    except OSError as exc:
+        return str(exc)
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    zygote = os.fork()
+    if zygote == 0:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        return ""
+    with contextlib.suppress(KeyError, ValueError, OSError):
+        os.close(int(os.environ[CONTROL_FD_ENV]))  # the worker sees EOF when the zygote dies
+    _, status = os.waitpid(zygote, 0)
+    if os.WIFSIGNALED(status):
+        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+        os.kill(os.getpid(), os.WTERMSIG(status))
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+USER_NAMESPACE_REFUSED = _own_namespaces()
 
 quiet_tensorflow()
 os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
@@ -43,19 +94,29 @@ PRELOADED = (
 )  # fmt: skip
 for _name in PRELOADED:
     importlib.import_module(_name)
+# A .py file's PEP 263 coding line may name any codec Python has (cp949, euc_kr, shift_jis, ...).
+for _codec in pkgutil.iter_modules(encodings.__path__):
+    with contextlib.suppress(ImportError):  # mbcs and oem exist on Windows only
+        importlib.import_module(f"encodings.{_codec.name}")
 
 import grader.runtime.agent  # noqa: E402
 import grader.runtime.describe  # noqa: E402
 import grader.runtime.functions  # noqa: E402
 import grader.runtime.loader  # noqa: E402, F401
-from grader.sandbox import CONTROL_FD_ENV  # noqa: E402
+from grader.sandbox.cgroups import CgroupHost, ChildCgroup  # noqa: E402
 from grader.sandbox.child import run_child  # noqa: E402
-from grader.sandbox.confine import PR_SET_CHILD_SUBREAPER, ConfinePlan, confine, prctl  # noqa: E402
+
+REPORT_WAIT_S = 30  # a child that has not confined itself by then is reported as not confined
+SETUP_FAILED = 70  # exit status of a child whose confinement failed: "sandbox setup failed"
 
 
-def describe_status(status: int) -> str:
+def describe_status(status: int, cpu_s: float = 0.0, cpu_limit_s: float = float("inf")) -> str:
+    """A child's end in words. A kill at the CPU limit reads as SIGXCPU: the child is PID 1
+    of its namespace and so ignores the soft limit's SIGXCPU; the hard limit's SIGKILL ends it."""
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
+        if number == signal.SIGKILL and cpu_s >= cpu_limit_s - 0.5:
+            number = signal.SIGXCPU
         try:
             return f"signal {signal.Signals(number).name}"
         except ValueError:
@@ -63,85 +124,163 @@ def describe_status(status: int) -> str:
     return f"exit {os.WEXITSTATUS(status)}"
 
 
+def _read_report(fd: int) -> bytes:
+    """What the child writes to the report pipe until it closes it (before any student code
+    runs), size-bounded and under a deadline."""
+    chunks, size = [], 0
+    deadline = time.monotonic() + REPORT_WAIT_S
+    while size < REPORT_LIMIT:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            break
+        chunk = os.read(fd, REPORT_LIMIT - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _run_child(
+    plan: ConfinePlan, procs: list[str], report: ConfineReport, fds: tuple[int, int, int], seed: int
+) -> None:
+    """The forked child: confine, report, then serve the grader (never returns)."""
+    report_fd, sock_fd, out_fd = fds
+    code, reported = 0, False
+    try:
+        confine(plan, procs, report)
+        os.write(out_fd, b"")  # the pipe must still be open after confinement
+        report.send(report_fd)
+        reported = True
+        os.close(report_fd)  # closed before any student code runs: nothing can add to it
+        run_child(sock_fd, out_fd, seed)
+    except BaseException:
+        code = SETUP_FAILED
+        if not reported:  # what held before the failure, for the instructor
+            with contextlib.suppress(OSError):
+                report.send(report_fd)
+    os._exit(code)
+
+
+@dataclass
+class _Child:
+    """What the zygote keeps of one child."""
+
+    cgroup: ChildCgroup | None
+    pid_namespace: bool
+    cpu_s: int
+
+
 class Zygote:
     def __init__(self, control: socket.socket) -> None:
         self.control = control
-        self.children: dict[int, int] = {}  # pid -> sandbox uid
+        self.children: dict[int, _Child] = {}
         self.exited: dict[int, str] = {}
+        self.cgroups = CgroupHost()
+        self.pid_namespaces = None if USER_NAMESPACE_REFUSED else ChildPidNamespace()
+        self.leftover_groups: list[ChildCgroup] = []
+
+    def _fork_child(self) -> tuple[int, str]:
+        """Fork; the child is PID 1 of a new PID namespace where the kernel allows one.
+        Returns the pid and, if the namespace was refused, why."""
+        if self.pid_namespaces is None:
+            return os.fork(), f"no user namespace: {USER_NAMESPACE_REFUSED}"
+        refused = self.pid_namespaces.prepare()
+        try:
+            pid = os.fork()
+        except BaseException:
+            if not refused:
+                self.pid_namespaces.restore()
+            raise
+        if pid != 0 and not refused:
+            self.pid_namespaces.restore()
+        return pid, refused
 
     def spawn(self, request: dict[str, Any], fds: list[int]) -> dict[str, Any]:
+        """Fork one child; answer once it is confined, with its report."""
         sock_fd, out_fd = fds
         plan = ConfinePlan(**request["plan"])
-        pid = os.fork()
+        group = self.cgroups.create(plan.memory_mb * 1024 * 1024)
+        report_read, report_write = os.pipe()
+        report = ConfineReport()
+        if os.geteuid() != 0:
+            if USER_NAMESPACE_REFUSED:
+                report.refused["user_namespace"] = USER_NAMESPACE_REFUSED[:200]
+            else:
+                report.held("user_namespace")
+        pid, refused = self._fork_child()
         if pid == 0:  # the child: never returns
-            code = 0
-            try:
-                self.control.close()
-                report = confine(plan)
-                os.write(out_fd, b"")  # the pipe must still be open after confinement
-                del report
-                run_child(sock_fd, out_fd, request["seed"])
-            except BaseException:
-                code = 70
-            os._exit(code)
-        os.close(sock_fd)
-        os.close(out_fd)
-        self.children[pid] = plan.uid
-        return {"pid": pid}
+            self.control.close()
+            os.close(report_read)
+            if not refused:
+                report.held("pid_namespace")
+            procs = group.procs_files if group is not None else []
+            _run_child(plan, procs, report, (report_write, sock_fd, out_fd), request["seed"])
+        for fd in (sock_fd, out_fd, report_write):
+            os.close(fd)
+        try:
+            report = merge_reports(_read_report(report_read))
+        finally:
+            os.close(report_read)
+        if refused:
+            report.refused["pid_namespace"] = refused[:200]
+        if group is None and self.cgroups.why_not:
+            report.refused.setdefault("cgroup_memory", self.cgroups.why_not[:200])
+        self.children[pid] = _Child(group, report.features["pid_namespace"], plan.cpu_s)
+        return {"pid": pid, "confinement": report.features, "refused": report.refused}
+
+    def _describe(self, pid: int, status: int, usage: Any) -> str:
+        child = self.children.get(pid)
+        limit = child.cpu_s if child is not None else float("inf")
+        return describe_status(status, usage.ru_utime + usage.ru_stime, limit)
 
     def reap(self) -> None:
         """Collect every finished child or orphan (this process is their subreaper)."""
         while True:
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
+                pid, status, usage = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
             if pid in self.children:
-                self.exited[pid] = describe_status(status)
+                self.exited[pid] = self._describe(pid, status, usage)
 
     def kill(self, request: dict[str, Any]) -> dict[str, Any]:
-        """End a child and everything it started; report how it had ended if it already had."""
+        """End a child and everything it started; report how it had ended if it already had.
+
+        Scoped to the child: it is PID 1 of its own PID namespace, so its death takes every
+        process it started with it; its cgroup is the backstop. Nothing is killed by uid, which
+        another grader on the host may be using."""
         pid = request["pid"]
         self.reap()
         status = self.exited.pop(pid, None)
-        uid = self.children.get(pid)
         if status is None:
             for kill in (os.killpg, os.kill):  # the group, and the child itself before setsid
                 with contextlib.suppress(ProcessLookupError):
                     kill(pid, signal.SIGKILL)
-        self._kill_strays(uid)
-        if status is None:
             status = self._wait(pid)
-        self.children.pop(pid, None)
+        child = self.children.pop(pid, None)
+        if child is not None and not child.pid_namespace:
+            self._kill_strays()
+        if child is not None and child.cgroup is not None:
+            child.cgroup.kill_all()
+            if child.cgroup.oom_kills() and status.startswith("signal"):
+                status = "memory"
+            self.leftover_groups.append(child.cgroup)
+        self.leftover_groups = [g for g in self.leftover_groups if not g.remove()]
         return {"status": status}
 
     def _wait(self, pid: int) -> str:
         try:
-            _, status = os.waitpid(pid, 0)
-            return describe_status(status)
+            _, status, usage = os.wait4(pid, 0)
+            return self._describe(pid, status, usage)
         except ChildProcessError:
             return self.exited.pop(pid, "gone")
 
-    def _kill_strays(self, uid: int | None) -> None:
-        """Kill processes that escaped the child's process group.
-
-        As root every child runs under a uid of its own worker slot, so a helper that takes that
-        uid and signals -1 reaches exactly those processes; otherwise orphans re-parented to this
-        subreaper are found in /proc.
-        """
-        if uid is not None and os.geteuid() == 0:
-            helper = os.fork()
-            if helper == 0:
-                try:
-                    os.setresuid(uid, uid, uid)
-                    for _ in range(3):
-                        os.kill(-1, signal.SIGKILL)
-                except BaseException:
-                    pass
-                os._exit(0)
-            os.waitpid(helper, 0)
+    def _kill_strays(self) -> None:
+        """Without a PID namespace (the kernel refused one), kill the orphans re-parented to
+        this subreaper that are not children of ours: what a child started and left behind."""
         for _ in range(5):
             strays = [p for p in _children_of(os.getpid()) if p not in self.children]
             if not strays:
@@ -155,6 +294,14 @@ class Zygote:
 
     def serve(self) -> None:
         self.control.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
+        try:
+            self._serve()
+        finally:
+            for group in self.leftover_groups:
+                group.kill_all()
+                group.remove()
+
+    def _serve(self) -> None:
         while True:
             try:
                 message, fds, _, _ = socket.recv_fds(self.control, 65536, 4)
@@ -191,8 +338,6 @@ def _children_of(parent: int) -> list[int]:
 
 def main() -> None:
     prctl(PR_SET_CHILD_SUBREAPER, 1)
-    from grader.sandbox.confine import PR_SET_PDEATHSIG
-
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     control = socket.socket(fileno=int(os.environ.pop(CONTROL_FD_ENV)))
     Zygote(control).serve()
