@@ -16,6 +16,10 @@ sanitized notebook (outputs cleared, locked and test cells restored from the gra
    both paths give the same partial credit. Other code cells get no outputs: nothing the
    student's process prints reaches the notebook.
 
+A notebook's top-level code gets ``grading.timeouts.cell_s`` per code cell (nbgrader's kernel
+allows ``nbgrader.timeout_s`` per cell), on the grader's clock, and ``student_s`` caps each
+notebook. Sanitizing (done before this step, on both paths) is ``grader.nbgrader_support``'s.
+
 One session (one warm zygote) serves the whole ``nbgrader autograde`` process and is closed at
 exit. A notebook that is not one of the course's exercises scores 0 with a message and an
 error in the log, and the batch goes on; a grader that cannot work at all (no hidden graders,
@@ -25,9 +29,7 @@ no sandbox) raises, so nbgrader reports that submission as failed instead of sco
 from __future__ import annotations
 
 import atexit
-import fcntl
 import logging
-import os
 import shutil
 import tempfile
 import threading
@@ -61,11 +63,7 @@ from grader.runtime.loader import is_test_cell
 from grader.sandbox.gpu_probe import host_gpu_visible
 from grader.sandbox.remote import SandboxUnavailable
 from grader.sandbox.session import SandboxSession
-
-# ``course grade`` gives its worker N the sandbox uid ``sandbox_uid_base + N`` (N < 64, the most
-# workers course.yml allows); autograde processes take the slots above, one each, so that no
-# grader's clean-up (which kills every process of its sandbox uid) hits another's children.
-SLOTS = range(64, 128)
+from grader.sandbox.slots import NoFreeSlot, SlotLease, lease_slot
 
 UNKNOWN_EXERCISE = Msg(
     "이 노트북({name})은 이 과정의 연습문제가 아니어서 채점할 수 없습니다. 강사에게 알려 주세요.",
@@ -106,25 +104,6 @@ def sandbox_hide(
     return tuple(sorted(hide))
 
 
-def claim_slot(uid_base: int) -> tuple[int, int]:
-    """A sandbox slot no other autograde process on this host holds: (slot, lock fd).
-
-    The lock (``flock``) lasts as long as the descriptor, i.e. this process."""
-    for slot in SLOTS:
-        path = Path(tempfile.gettempdir()) / f"course-sandbox-uid-{uid_base + slot}.lock"
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            continue
-        return slot, fd
-    raise SandboxUnavailable(f"all {len(SLOTS)} sandbox slots for autograde are in use")
-
-
 @dataclass
 class SandboxGrading:
     """The per-process state: the course's config, its warm sandbox session, a scratch folder."""
@@ -133,7 +112,7 @@ class SandboxGrading:
     config: CourseConfig
     session: SandboxSession
     scratch: Path
-    slot_lock: int
+    lease: SlotLease
 
     def grade(self, student: str, exercise: str, notebook: NotebookNode) -> list[TestRecord]:
         """Records of ``exercise``'s public and hidden graders on ``notebook`` (the only thing
@@ -150,7 +129,7 @@ class SandboxGrading:
     def close(self) -> None:
         self.session.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
-        os.close(self.slot_lock)
+        self.lease.release()
 
 
 _lock = threading.Lock()  # one grading at a time per process (the formgrader may use threads)
@@ -183,7 +162,10 @@ def sandbox_grading(
     else:
         log.info("SandboxedAutograde: course settings from %s", path)
     gpu = config.grading.gpu != "off" and host_gpu_visible()
-    slot, lock = claim_slot(config.grading.sandbox_uid_base)
+    try:  # a uid no other grader on this host uses (``grader.sandbox.slots``)
+        lease = lease_slot(config.grading.sandbox_uid_base)
+    except NoFreeSlot as exc:
+        raise SandboxUnavailable(str(exc)) from None
     scratch = Path(tempfile.mkdtemp(prefix="course-autograde-"))
     hide = sandbox_hide(
         [root, *([path.parent] if path else [])],
@@ -191,8 +173,8 @@ def sandbox_grading(
         root / coursedir.autograded_directory,
         [scratch, *{Path(p) for p in (exchange, config.nbgrader.exchange_root) if p}],
     )
-    session = SandboxSession(config, hide, gpu=gpu, slot=slot, seed_label=NOTEBOOK_STUDENT)
-    _current = SandboxGrading(root, config, session, scratch, lock)
+    session = SandboxSession(config, hide, gpu=gpu, slot=lease.slot, seed_label=NOTEBOOK_STUDENT)
+    _current = SandboxGrading(root, config, session, scratch, lease)
     return _current
 
 

@@ -11,8 +11,9 @@ ever imported, evaluated or unpickled.
 from __future__ import annotations
 
 import base64
+import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -35,7 +36,7 @@ ValueKind = Literal[
 
 FailureCategory = Literal[
     "exception", "not_implemented", "missing", "timeout", "crash", "memory", "too_large",
-    "load", "no_file",
+    "load", "no_file", "sandbox",
 ]  # fmt: skip
 
 
@@ -183,9 +184,13 @@ class _Wire(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# No tensor has a larger dimension; bounds every shape before any arithmetic on it.
+Dimension = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
 class WireArray(_Wire):
     dtype: Literal[ALLOWED_DTYPES]  # type: ignore[valid-type]
-    shape: list[int] = Field(max_length=8)
+    shape: list[Dimension] = Field(max_length=8)
     data: str = Field(max_length=MAX_MESSAGE_BYTES)
 
 
@@ -212,7 +217,7 @@ class WireValue(_Wire):
     kind: ValueKind
     type: str = Field(max_length=200)
     dtype: str | None = Field(default=None, max_length=40)
-    shape: list[int] | None = Field(default=None, max_length=8)
+    shape: list[Dimension] | None = Field(default=None, max_length=8)
     array: WireArray | None = None
     device: str | None = Field(default=None, max_length=200)
     trainable: bool | None = None
@@ -238,9 +243,7 @@ class WireReply(_Wire):
 
 
 def _decode_array(wire: WireArray) -> np.ndarray:
-    if any(d < 0 for d in wire.shape):
-        raise ProtocolError("negative dimension")
-    count = int(np.prod(wire.shape, dtype=np.int64)) if wire.shape else 1
+    count = math.prod(wire.shape)  # exact: no overflow, whatever the dimensions
     if count > MAX_ARRAY_ELEMENTS:
         raise ProtocolError(f"array of {count} elements is larger than allowed")
     try:
@@ -321,11 +324,11 @@ def decode_reply(raw: bytes) -> Reply:
     failure = None
     if wire.failure is not None:
         failure = StudentFailure(**wire.failure.model_dump())
-    return Reply(
-        value=_decode_value(wire.value) if wire.value is not None else None,
-        failure=failure,
-        output=wire.output,
-    )
+    try:
+        value = _decode_value(wire.value) if wire.value is not None else None
+    except (ValueError, OverflowError, TypeError, MemoryError) as exc:  # numbers that lie
+        raise ProtocolError(f"inconsistent value: {str(exc)[:300]}") from None
+    return Reply(value=value, failure=failure, output=wire.output)
 
 
 @dataclass

@@ -7,8 +7,8 @@ Asked in a short-lived subprocess, so that neither the grader nor the zygote ini
 from __future__ import annotations
 
 import subprocess
-import sys
 
+from grader.sandbox.interpreter import NEUTRAL_CWD, python_command
 from grader.tfenv import QUIET_ENV
 
 _PROBE = "import tensorflow as tf; print(len(tf.config.list_physical_devices('GPU')))"
@@ -19,7 +19,7 @@ def host_gpu_visible(timeout_s: float = 180) -> bool:
 
     try:
         result = subprocess.run(
-            [sys.executable, "-c", _PROBE],
+            python_command("-c", _PROBE), cwd=NEUTRAL_CWD,
             capture_output=True, text=True, timeout=timeout_s, env={**os.environ, **QUIET_ENV},
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired):

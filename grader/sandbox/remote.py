@@ -9,16 +9,15 @@ reply of its own, and the next request gets a fresh child.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
-import shutil
 import socket
 import stat
 import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -34,13 +33,14 @@ from grader.protocol import (
     decode_reply,
 )
 from grader.results import ExerciseRun
+from grader.runtime.loader import load_seconds, source_limit
 from grader.sandbox import CONTROL_FD_ENV
-from grader.sandbox.confine import ConfinePlan
+from grader.sandbox.confine import ConfinePlan, ConfineReport, merge_reports
 from grader.sandbox.framing import FrameError, OutputDrain, recv_frame, send_frame
+from grader.sandbox.interpreter import NEUTRAL_CWD, python_command
 from grader.submission import Submission
 from grader.tfenv import QUIET_ENV
 
-MAX_SOURCE_BYTES = 4 * 1024 * 1024
 ZYGOTE_START_S = 180
 
 
@@ -53,6 +53,7 @@ class SandboxSettings:
     call_s: float
     import_s: float
     student_s: float
+    cell_s: float
     memory_mb: int
     cpu_s: int
     output_bytes: int
@@ -70,6 +71,7 @@ def settings_for(
         call_s=grading.timeouts.call_s,
         import_s=grading.timeouts.import_s,
         student_s=grading.timeouts.student_s,
+        cell_s=grading.timeouts.cell_s,
         memory_mb=grading.limits.memory_mb,
         cpu_s=grading.limits.cpu_s,
         output_bytes=grading.limits.output_kb * 1024,
@@ -86,12 +88,34 @@ def failure_reply(category: str, message: str = "", exc_type: str = "") -> bytes
 
 # What the zygote, and so every sandbox child, inherits of the grader's environment: what Python,
 # TensorFlow, CUDA and the locale need, nothing else. A hub or CI environment holds secrets
-# (JUPYTERHUB_API_TOKEN, NBGRADER_DB_URL with a password, cloud keys) that student code must
-# never be able to read.
+# (JUPYTERHUB_API_TOKEN, NBGRADER_DB_URL with a password, cloud keys, TF_VAR_db_password for
+# Terraform, NVIDIA_API_KEY, PYTHON_KEYRING_PASSWORD) that student code must never be able to
+# read, so the names are exact: a prefix such as TF_ or PYTHON would let them through.
 _ENV_NAMES = frozenset(
-    ("PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "LD_LIBRARY_PATH", "VIRTUAL_ENV")
-)
-_ENV_PREFIXES = ("LC_", "PYTHON", "TF_", "CUDA_", "NVIDIA_", "XLA_", "OMP_", "MKL_", "MPL")
+    (
+        # the process and the locale
+        "PATH", "HOME", "TZ", "TMPDIR", "LD_LIBRARY_PATH", "LANG", "LANGUAGE", "LC_ALL",
+        "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE", "LC_MONETARY", "LC_MESSAGES",
+        "LC_PAPER", "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT",
+        "LC_IDENTIFICATION",
+        # Python
+        "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "PYTHONNOUSERSITE",
+        "PYTHONIOENCODING", "PYTHONUTF8", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED",
+        "PYTHONWARNINGS", "PYTHONHASHSEED", "PYTHONFAULTHANDLER",
+        # TensorFlow and XLA
+        "TF_CPP_MIN_LOG_LEVEL", "TF_CPP_MAX_VLOG_LEVEL", "TF_CPP_MIN_VLOG_LEVEL", "TF_CPP_VMODULE",
+        "TF_ENABLE_ONEDNN_OPTS", "TF_FORCE_GPU_ALLOW_GROWTH", "TF_GPU_ALLOCATOR",
+        "TF_GPU_THREAD_MODE", "TF_GPU_THREAD_COUNT", "TF_NUM_INTEROP_THREADS",
+        "TF_NUM_INTRAOP_THREADS", "TF_DETERMINISTIC_OPS", "TF_CUDNN_DETERMINISTIC",
+        "TF_USE_LEGACY_KERAS", "TF_XLA_FLAGS", "XLA_FLAGS",
+        # CUDA and the NVIDIA driver
+        "CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER", "CUDA_HOME", "CUDA_PATH", "CUDA_CACHE_PATH",
+        "CUDA_CACHE_MAXSIZE", "CUDA_CACHE_DISABLE", "CUDA_MODULE_LOADING",
+        "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES", "NVIDIA_TF32_OVERRIDE",
+        # numerical libraries and matplotlib
+        "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MPLBACKEND", "MPLCONFIGDIR",
+    )
+)  # fmt: skip
 
 
 def sandbox_environment(gpu: bool) -> dict[str, str]:
@@ -101,11 +125,7 @@ def sandbox_environment(gpu: bool) -> dict[str, str]:
     their TensorFlow must agree with the graders' ``gpu_visible``, and CUDA must never start
     under the address-space limit that then applies (it reserves more than the limit at once).
     """
-    kept = {
-        key: value
-        for key, value in os.environ.items()
-        if key in _ENV_NAMES or key.startswith(_ENV_PREFIXES)
-    }
+    kept = {key: value for key, value in os.environ.items() if key in _ENV_NAMES}
     if not gpu:
         kept["CUDA_VISIBLE_DEVICES"] = ""
     return {**kept, **QUIET_ENV}
@@ -118,13 +138,15 @@ class ZygoteClient:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {**sandbox_environment(gpu), CONTROL_FD_ENV: str(theirs.fileno())}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "grader.sandbox.zygote"],
+            python_command("-m", "grader.sandbox.zygote"),
             pass_fds=[theirs.fileno()],
             env=env,
             stdin=subprocess.DEVNULL,
+            cwd=NEUTRAL_CWD,
         )
         theirs.close()
         self.control = ours
+        self.reported_refusals: set[str] = set()
         self.control.settimeout(ZYGOTE_START_S)
         try:
             hello = json.loads(self.control.recv(4096) or b"{}")
@@ -144,7 +166,11 @@ class ZygoteClient:
             self.control.send(data)
         return json.loads(self.control.recv(65536))
 
-    def spawn(self, plan: ConfinePlan, seed: int) -> tuple[int, socket.socket, OutputDrain]:
+    def spawn(
+        self, plan: ConfinePlan, seed: int
+    ) -> tuple[int, socket.socket, OutputDrain, ConfineReport]:
+        """A confined child, and the report of which isolation features held for it (written
+        by the child before any student code ran, read by the zygote)."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_read, out_write = os.pipe()
         try:
@@ -154,9 +180,32 @@ class ZygoteClient:
         finally:
             theirs.close()
             os.close(out_write)
-        return reply["pid"], ours, OutputDrain(out_read)
+        report = merge_reports(
+            json.dumps({"held": [k for k, v in reply["confinement"].items() if v is True],
+                        "refused": reply.get("refused", {})}).encode()
+        )  # fmt: skip
+        self._say_what_was_refused(report)
+        return reply["pid"], ours, OutputDrain(out_read), report
+
+    def _say_what_was_refused(self, report: ConfineReport) -> None:
+        """Once per zygote, a plain line on stderr for every isolation the host refused: a
+        weaker sandbox is never a silent one (the batch summary lists the features too)."""
+        refused = sorted(set(report.refused) - self.reported_refusals)
+        if not refused:
+            return
+        self.reported_refusals.update(refused)
+        details = "; ".join(f"{name} ({report.refused[name]})" for name in refused)
+        line = (
+            f"course grade: sandbox isolation refused by this host: {details}. Student code "
+            "runs without it; see README, 'The sandbox'.\n"
+        )
+        # straight to the file descriptor: the worker's pytest captures sys.stderr
+        with contextlib.suppress(OSError):
+            os.write(2, line.encode("utf-8", "replace"))
 
     def kill(self, pid: int) -> str:
+        """End a child; its status ("exit N", "signal NAME", or "memory" for an OOM kill in its
+        memory cgroup)."""
         return self._ask({"op": "kill", "pid": pid})["status"]
 
     def close(self) -> None:
@@ -171,8 +220,10 @@ def _category_for(status: str) -> tuple[str, str]:
         return "timeout", "CPU"
     if status in ("signal SIGKILL", "signal SIGSEGV", "signal SIGABRT", "signal SIGBUS"):
         return "crash", status
-    if status == "exit 70":
-        return "crash", "sandbox setup failed"
+    if status == "exit 70":  # the child could not confine itself: the host's fault, not theirs
+        return "sandbox", "sandbox setup failed"
+    if status == "memory":  # killed inside its memory cgroup's budget
+        return "memory", ""
     return "crash", status
 
 
@@ -197,12 +248,19 @@ class StudentSandbox:
     sources: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     load_failures: dict[str, Reply] = field(default_factory=dict)
     timed_out: set[tuple[str, str]] = field(default_factory=set)
+    # which isolation features held for the latest child (filled in when it is spawned)
+    confinement: dict[str, bool] = field(default_factory=dict)
+    # requests whose child was killed by something other than itself or us, and were re-run
+    host_interruptions: int = 0
+    _killed: bool = False  # the last request's child died of a SIGKILL nobody here sent
 
     def __post_init__(self) -> None:
         self.deadline = time.monotonic() + self.settings.student_s
 
     # ------------------------------------------------------------------ child lifecycle
     def _spawn(self) -> _Child:
+        # Inside the child's mount namespace this path is a private tmpfs (a quota, and nothing
+        # to clean up here); the host folder only matters where the host refused that namespace.
         workdir = tempfile.mkdtemp(prefix="course-sandbox-")
         if os.geteuid() == 0:
             os.chown(workdir, self.settings.uid, self.settings.uid)
@@ -215,7 +273,12 @@ class StudentSandbox:
             hide=list(self.settings.hide),
             limit_address_space=self.settings.limit_address_space,
         )
-        pid, sock, drain = self.zygote.spawn(plan, self.seed)
+        try:
+            pid, sock, drain, report = self.zygote.spawn(plan, self.seed)
+        except BaseException:
+            _remove_host_folder(workdir)
+            raise
+        self.confinement = dict(report.features)
         return _Child(pid, sock, drain, workdir)
 
     def _end_child(self) -> str:
@@ -226,7 +289,7 @@ class StudentSandbox:
         status = self.zygote.kill(child.pid)
         child.drain.pump()
         os.close(child.drain.fd)
-        shutil.rmtree(child.workdir, ignore_errors=True)
+        _remove_host_folder(child.workdir)
         return status
 
     def close(self) -> None:
@@ -249,10 +312,13 @@ class StudentSandbox:
                 return failure_reply("timeout", f"{seconds:g}s"), "timeout"
             if exc.kind == "too_large":
                 return failure_reply("too_large", str(exc)), "too_large"
+            self._killed = status == "signal SIGKILL"
             category, message = _category_for(status)
             return failure_reply(category, message), category
         except OSError as exc:  # the child closed its end while we were sending
-            category, message = _category_for(self._end_child() or str(exc))
+            status = self._end_child() or str(exc)
+            self._killed = status == "signal SIGKILL"
+            category, message = _category_for(status)
             return failure_reply(category, message), category
         child.drain.pump()
         return reply, ""
@@ -262,12 +328,29 @@ class StudentSandbox:
             return None
         return failure_reply("timeout", f"{self.settings.student_s:g}s")
 
+    def _again_if_killed(self, attempt: Callable[[], bytes]) -> bytes:
+        """Run ``attempt``; when its child died of a SIGKILL that neither the student's limits
+        nor this grader sent (the host's OOM killer, an operator, another grader), run it once
+        more in a fresh child. A student who kills their own process dies the same way twice and
+        keeps the failure; anyone else's kill costs the student nothing."""
+        self._killed = False
+        raw = attempt()
+        if not self._killed:
+            return raw
+        self._killed = False
+        raw = attempt()
+        if not self._killed:
+            self.host_interruptions += 1
+        self._killed = False
+        return raw
+
     def load(self, exercise: str, filename: str, source: bytes, output: OutputLog) -> Reply:
         """Load an exercise file in the child; a failed load is remembered for the whole run."""
         self.sources[exercise] = (filename, source)
-        raw = (
-            self._out_of_time()
-            or self._exchange(self._load_request(exercise), output, self.settings.import_s)[0]
+        raw = self._out_of_time() or self._again_if_killed(
+            lambda: self._exchange(
+                self._load_request(exercise), output, self._load_seconds(exercise)
+            )[0]
         )
         reply = _decode_or_failure(raw)
         if reply.failure is not None:
@@ -275,6 +358,12 @@ class StudentSandbox:
         elif self.child is not None:
             self.child.loaded.add(exercise)
         return reply
+
+    def _load_seconds(self, exercise: str) -> float:
+        """A notebook gets ``cell_s`` per code cell, as nbgrader's kernel; the student's deadline
+        (``_exchange``) bounds it."""
+        filename, source = self.sources[exercise]
+        return load_seconds(filename, source, self.settings.import_s, self.settings.cell_s)
 
     def _load_request(self, exercise: str) -> bytes:
         filename, source = self.sources[exercise]
@@ -287,6 +376,9 @@ class StudentSandbox:
         return json.dumps(request).encode()
 
     def request(self, exercise: str, payload: bytes, output: OutputLog) -> bytes:
+        return self._again_if_killed(lambda: self._request_once(exercise, payload, output))
+
+    def _request_once(self, exercise: str, payload: bytes, output: OutputLog) -> bytes:
         function = _function_of(payload)
         if (exercise, function) in self.timed_out:
             return failure_reply("timeout", f"{self.settings.call_s:g}s")
@@ -295,7 +387,8 @@ class StudentSandbox:
             return late
         if self.child is None or exercise not in self.child.loaded:
             # a fresh child after a crash: load the module again first
-            raw, _ = self._exchange(self._load_request(exercise), output, self.settings.import_s)
+            load_s = self._load_seconds(exercise)
+            raw, _ = self._exchange(self._load_request(exercise), output, load_s)
             if _decode_or_failure(raw).failure is not None:
                 return raw
             if self.child is not None:
@@ -304,6 +397,36 @@ class StudentSandbox:
         if function and synthesized == "timeout":
             self.timed_out.add((exercise, function))
         return reply
+
+
+def _remove_host_folder(path: str) -> None:
+    """Remove a child's host working folder; never raises, whatever the student left in it.
+
+    Empty when the child had its private tmpfs. Otherwise it may hold anything: a 3,000-deep
+    folder chain (``shutil.rmtree`` recurses and raised RecursionError), folders without
+    permissions, links. ``rm`` walks iteratively, never follows links or leaves the file
+    system; a second pass first restores the owner's permissions."""
+    try:
+        os.rmdir(path)
+        return
+    except FileNotFoundError:
+        return
+    except OSError:
+        pass
+    for command in (
+        ["rm", "-rf", "--one-file-system", "--", path],
+        ["chmod", "-R", "u+rwX", "--", path],
+        ["rm", "-rf", "--one-file-system", "--", path],
+    ):
+        if not os.path.lexists(path):
+            return
+        try:
+            subprocess.run(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, timeout=120, check=False,
+            )  # fmt: skip
+        except (OSError, subprocess.SubprocessError):
+            continue
 
 
 def _decode_or_failure(raw: bytes) -> Reply:
@@ -327,16 +450,19 @@ class RemoteTransport:
 
 
 def read_submission_file(path: Path) -> bytes:
-    """Read a student's file without following links and with a size cap (it is hostile)."""
+    """Read a student's file without following links and with a size cap (it is hostile).
+
+    A notebook may be larger than its code (outputs); the sandbox child caps its code cells."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    limit = source_limit(path.name)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise OSError(f"{path.name} is not a regular file")
-        if info.st_size > MAX_SOURCE_BYTES:
-            raise OSError(f"{path.name} is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MB")
+        if info.st_size > limit:
+            raise OSError(f"{path.name} is larger than {limit // 1024 // 1024} MB")
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(MAX_SOURCE_BYTES + 1)
+            return handle.read(limit + 1)
     finally:
         os.close(fd)
 
@@ -365,8 +491,9 @@ def open_remote(
     else:
         try:
             source = read_submission_file(path)
-        except OSError as exc:
-            failure = StudentFailure("load", exc_type="OSError", message=str(exc))
+        except OSError as exc:  # named by the file's own name: no grader-side path is shown
+            reason = f"{path.name}: {exc.strerror}" if exc.strerror else str(exc)
+            failure = StudentFailure("load", exc_type="OSError", message=reason)
             yield Submission(exercise, None, load_failure=failure, output=output, notes=notes)
             return
         reply = sandbox.load(exercise, path.name, source, output)
