@@ -53,6 +53,8 @@ def failure_message(failure: StudentFailure) -> Msg:
                 f"The process running your code ended abnormally ({failure.message}). "
                 "Check for calls such as os._exit or sys.exit.",
             )
+        case "sandbox":
+            return SANDBOX_FAILED
         case "too_large":
             return Msg(
                 f"반환값이 너무 커서 채점할 수 없습니다 ({failure.message}).",
@@ -82,8 +84,16 @@ MISSING_FILE = Msg(
     "No file was submitted for this exercise; it scores 0.",
 )
 PROTOCOL_ERROR = Msg(
-    "학생 코드 쪽에서 온 응답이 올바르지 않아 받아들일 수 없습니다.",
-    "The answer from your code's process was malformed and could not be accepted.",
+    "코드가 돌려준 값을 채점할 수 없습니다: 값의 모양(shape)이나 크기가 말이 되지 않거나, "
+    "채점기와 주고받는 응답이 조작되었습니다. 반환값을 확인하세요.",
+    "The value your code returned cannot be graded: its shape or size is impossible, or the "
+    "answer exchanged with the grader was tampered with. Check what your function returns.",
+)
+SANDBOX_FAILED = Msg(
+    "채점 환경(샌드박스)을 준비하지 못해 이 테스트를 실행하지 못했습니다. 코드의 문제가 아니니 "
+    "강사에게 알려 주세요.",
+    "The grading sandbox could not be set up, so this test did not run. This is not a problem "
+    "with your code; please tell your instructor.",
 )
 INTERNAL_ERROR = Msg(
     "채점기 내부 오류입니다. 강사에게 알려 주세요.",

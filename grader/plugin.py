@@ -37,6 +37,7 @@ Status = Literal["passed", "failed", "skipped"]
 class TestRecord:
     """One grader test's outcome for one student, safe to show to that student."""
 
+    __test__ = False  # not a pytest test class, wherever it is imported
     exercise: str
     test: str
     title: Msg
@@ -59,7 +60,9 @@ class StudentJob:
 
 
 def derive_seed(*parts: object) -> int:
-    digest = hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).digest()
+    """A 64-bit seed from names; folder names that are not UTF-8 keep their raw bytes."""
+    text = "|".join(str(p) for p in parts)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).digest()
     return int.from_bytes(digest[:8], "little")
 
 
@@ -154,10 +157,11 @@ class GradingPlugin:
         error = call.excinfo.value if call.excinfo is not None else None
         if isinstance(error, GradeFailure):
             return error.message, ""
-        if isinstance(error, StudentError):
-            return failure_message(error.failure), ""
-        if isinstance(error, ProtocolError):
-            return PROTOCOL_ERROR, str(error)
+        if isinstance(error, StudentError):  # a sandbox that failed is the instructor's to fix
+            detail = error.failure.message if error.failure.category == "sandbox" else ""
+            return failure_message(error.failure), detail
+        if isinstance(error, ProtocolError):  # the student's process answered nonsense
+            return PROTOCOL_ERROR, ""
         detail = call.excinfo.exconly() if call.excinfo is not None else "unknown failure"
         return INTERNAL_ERROR, detail[-2000:]
 

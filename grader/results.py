@@ -45,8 +45,15 @@ def build_results(
     gpu: bool,
     seed: int,
     artifacts: dict[str, Any] | None = None,
+    student: str | None = None,
+    extra: dict[str, Any] | None = None,
+    private_paths: tuple[str, ...] = (),
 ) -> dict[str, Any]:
+    """The Gradescope-shaped result of one student; ``student`` is the name to show (default:
+    the job's), ``extra`` more instructor-facing facts for ``extra_data``; ``private_paths``
+    (the course root, the Python environment…) never appear in what the student reads."""
     language = config.course.language
+    student = job.student if student is None else student
     tests: list[dict[str, Any]] = []
     exercises: dict[str, dict[str, Any]] = {}
     for number, exercise in enumerate(EXERCISES, start=1):
@@ -84,12 +91,12 @@ def build_results(
     total = round(sum(e["score"] for e in exercises.values()), 3)
     maximum = round(sum(e["max_score"] for e in exercises.values()), 3)
     summary = (
-        f"{job.student}: {total:g} / {maximum:g}점"
+        f"{student}: {total:g} / {maximum:g}점"
         if language == "ko"
-        else f"{job.student}: {total:g} / {maximum:g} points"
+        else f"{student}: {total:g} / {maximum:g} points"
     )
-    extra: dict[str, Any] = {
-        "student": job.student,
+    extra_data: dict[str, Any] = {
+        "student": student,
         "exercises": exercises,
         "gpu": gpu,
         "grader_version": __version__,
@@ -97,15 +104,71 @@ def build_results(
         "language": language,
     }
     if artifacts:
-        extra["plots"] = artifacts
-    return {
-        "score": total,
-        "max_score": maximum,
-        "execution_time": round(seconds, 3),
-        "output": summary,
-        "tests": tests,
-        "extra_data": extra,
-    }
+        extra_data["plots"] = artifacts
+    extra_data.update(extra or {})
+    return bound_size(
+        hide_paths(
+            {
+                "score": total,
+                "max_score": maximum,
+                "execution_time": round(seconds, 3),
+                "output": summary,
+                "tests": tests,
+                "extra_data": extra_data,
+            },
+            private_paths,
+        )
+    )
+
+
+def hide_paths(results: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
+    """Replace the grader's own absolute paths in everything shown to the student by "…"
+    (an error message of a library may name the grading host's folders)."""
+    roots = sorted({p.rstrip("/") for p in paths if len(p.rstrip("/")) > 1}, key=len, reverse=True)
+    if not roots:
+        return results
+
+    def scrub(text: str) -> str:
+        for root in roots:
+            text = text.replace(root, "…")
+        return text
+
+    for entry in results["extra_data"]["exercises"].values():
+        entry["output"] = scrub(entry["output"])
+        entry["notes"] = [scrub(note) for note in entry["notes"]]
+    for test in results["tests"]:
+        test["output"] = scrub(test["output"])
+    return results
+
+
+MAX_RESULT_BYTES = 512 * 1024  # one student's results.json, whatever their code printed or drew
+_TRUNCATED = "\n…(잘림 / truncated)"
+
+
+def _size(results: dict[str, Any]) -> int:
+    return len(json.dumps(results, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + _TRUNCATED
+
+
+def bound_size(results: dict[str, Any], limit: int = MAX_RESULT_BYTES) -> dict[str, Any]:
+    """Cap a result at ``limit`` bytes by shortening what the student controls (their output,
+    then the messages that quote their exceptions, then the plot data); scores and test records
+    are never dropped."""
+    exercises = results["extra_data"]["exercises"]
+    for share in (16384, 4096, 1024, 0):
+        if _size(results) <= limit:
+            return results
+        for entry in exercises.values():
+            entry["output"] = _shorten(entry["output"], share)
+            entry["notes"] = [_shorten(note, share or 200) for note in entry["notes"]]
+        for test in results["tests"]:
+            test["output"] = _shorten(test["output"], max(share, 300))
+    if _size(results) > limit:
+        results["extra_data"].pop("plots", None)
+    return results
 
 
 def load_results(path: Path) -> dict[str, Any] | None:

@@ -1,0 +1,135 @@
+"""Nothing about a student, and no grading process killed from outside, crashes a batch or
+loses a student.
+
+Folder names are whatever a class hands in (CP949 bytes from a Windows zip, names of the class
+files, names that look like rich markup); each is graded, printed literally and stored where no
+other student's or class file can collide with it. A worker or zygote killed mid-batch (the OOM
+killer, an operator) costs no student anything: their grading is handed out again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.engine import GradingError, check_output_folder, list_students
+from grader.student_names import display_name, output_folder
+from tests.batch_helpers import (
+    COURSE_CLI,
+    XDIST_WORKER,
+    course_file,
+    exercise_score,
+    load,
+    processes_in_session,
+    run_grade,
+    solution,
+    write_class,
+)
+
+pytestmark = [pytest.mark.slow]
+
+UID_BASE = 65800 + 100 * XDIST_WORKER
+EX01, EX03 = "ex01_tensors", "ex03_tensor_ops"
+CP949_NAME = os.fsdecode("김민준".encode("cp949"))
+UNDECODABLE_NAME = os.fsdecode(b"student-\xff\xfe")
+ODD_NAMES = [
+    CP949_NAME, UNDECODABLE_NAME, "grades.csv", "report.html", "@grades.csv",
+    "lee [section a]", "[bold red]kim", "tab\tname",
+]  # fmt: skip
+
+
+def test_output_folders_never_collide():
+    names = [*ODD_NAMES, "@@grades.csv", "@bytes-student-%FF%FE", "plain", "김민준"]
+    folders = [output_folder(n) for n in names]
+    assert len(set(folders)) == len(names)
+    assert not {"grades.csv", "report.html"} & set(folders)
+    assert display_name(CP949_NAME) == "김민준"
+    assert display_name("tab\tname") == "tab\\x09name"
+
+
+def test_output_folder_never_inside_what_students_handed_in(tmp_path: Path):
+    subs = tmp_path / "subs"
+    (subs / "alice").mkdir(parents=True)
+    for bad in (subs, subs / "alice" / "out"):
+        with pytest.raises(GradingError):
+            check_output_folder(subs, bad)
+    check_output_folder(subs, subs / "_grades")  # beside the students: allowed, and excluded
+    (subs / "_grades").mkdir()
+    assert list_students(subs, exclude=subs / "_grades") == ["alice"]
+
+
+def test_any_folder_name_is_graded_and_shown_literally(tmp_path: Path):
+    subs = tmp_path / "subs"
+    for name in ODD_NAMES:
+        folder = subs / name
+        folder.mkdir(parents=True)
+        (folder / f"{EX01}.py").write_text(solution(EX01), encoding="utf-8")
+    course = course_file(tmp_path / "course", UID_BASE)
+
+    result = run_grade(subs, tmp_path / "out", course, cwd=tmp_path, workers=2)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = list(csv.reader(io.StringIO((tmp_path / "out" / "grades.csv").read_text("utf-8"))))
+    shown = sorted(row[0].removeprefix("'") for row in rows[1:])  # "'": no formula in Excel
+    assert shown == sorted(display_name(n) for n in ODD_NAMES)
+    assert (tmp_path / "out" / "report.html").is_file()
+    for name in ODD_NAMES:
+        results = load(tmp_path / "out", output_folder(name))
+        assert results["extra_data"]["student"] == display_name(name)
+        score, maximum = exercise_score(results, EX01)
+        assert score == maximum > 0, name
+    for shown in ("lee [section a]", "[bold red]kim", "김민준"):
+        assert shown in result.stdout
+
+
+# ------------------------------------------------------------------ processes killed from outside
+SLOW_ADD = "\n\ndef add(a, b):\n    import time\n    time.sleep(0.4)\n    return tf.add(a, b)\n"
+
+
+def _kill_one(marker: bytes, session: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        pids = processes_in_session(session, marker)
+        if pids:
+            os.kill(pids[0], signal.SIGKILL)
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"no {marker!r} process appeared")
+
+
+def test_killed_worker_and_zygote_cost_no_student_anything(tmp_path: Path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    honest = {EX01: solution(EX01), EX03: solution(EX03) + SLOW_ADD}
+    students = {f"s{n:02d}": honest for n in range(8)}
+    write_class(subs, students)
+    course = course_file(tmp_path / "course", UID_BASE + 50)
+    process = subprocess.Popen(
+        [COURSE_CLI, "grade", str(subs), "--out", str(out), "--workers", "2",
+         "--config", str(course)],
+        cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 240
+        while not any(out.glob("*/results.json")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        _kill_one(b"grader.sandbox.zygote", process.pid, deadline)
+        time.sleep(1.0)
+        _kill_one(b"multiprocessing", process.pid, deadline)
+        stdout, stderr = process.communicate(timeout=400)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 0, stderr[-3000:]
+    for student in students:
+        for exercise in (EX01, EX03):
+            score, maximum = exercise_score(load(out, student), exercise)
+            assert score == maximum > 0, (student, exercise)
+    assert "re-graded" in stdout
