@@ -32,6 +32,16 @@ c.Execute.startup_timeout = 120
 c.ClearSolutions.code_stub = {"python": '# 여기에 코드를 작성하세요\nraise NotImplementedError("여기에 코드를 작성하세요")'}
 c.ClearSolutions.text_stub = '여기에 답을 작성하세요'
 
+# No notebook stops the batch: nbgrader metadata from the gradebook, unreadable files score 0.
+c.Autograde.sanitize_preprocessors = [
+    'nbgrader.preprocessors.ClearOutput',
+    'grader.nbgrader_support.RestoreCellMetadata',
+    'nbgrader.preprocessors.OverwriteKernelspec',
+    'nbgrader.preprocessors.OverwriteCells',
+    'nbgrader.preprocessors.CheckCellMetadata',
+]
+c.Autograde.exporter_class = 'grader.nbgrader_support.TolerantNotebookExporter'
+
 # course.yml nbgrader.autograde: sandbox - student code runs only in the kit's sandbox.
 c.Autograde.autograde_preprocessors = [
     'grader.nbgrader_secure.SandboxedAutograde',

@@ -21,6 +21,12 @@ Why each setting is there:
   nbgrader's ``Execute``, which runs student code in the kernel that also runs the test cells:
   a notebook can replace ``run_tests`` there and take full points. The preprocessors after it
   are the same either way (``DropLogNoise`` finds no stderr to clean on the sandboxed path).
+- ``Autograde.sanitize_preprocessors`` and ``Autograde.exporter_class`` (both paths): no
+  submitted notebook can stop the batch. ``grader.nbgrader_support.RestoreCellMetadata`` takes
+  the place of nbgrader's ``DeduplicateIds`` and gives every cell the gradebook's nbgrader
+  metadata (a split or copied cell no longer ends the run in ``CheckCellMetadata``, nbgrader
+  issue #1083); ``TolerantNotebookExporter`` grades a file that is not a notebook as a
+  placeholder that scores 0, so the student's other notebooks are still graded.
 - ``GenerateFeedback`` also clears hidden-test regions: the autograded notebook carries the
   hidden cells' source (nbgrader restores it from the gradebook), and the feedback HTML goes to
   students.
@@ -37,6 +43,14 @@ EXECUTORS = {
     "sandbox": "grader.nbgrader_secure.SandboxedAutograde",
     "stock": "nbgrader.preprocessors.Execute",
 }
+SANITIZE_PREPROCESSORS = (
+    "nbgrader.preprocessors.ClearOutput",
+    "grader.nbgrader_support.RestoreCellMetadata",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+)
+EXPORTER = "grader.nbgrader_support.TolerantNotebookExporter"
 AFTER_EXECUTION = (
     "grader.nbgrader_support.DropLogNoise",
     "nbgrader.preprocessors.IgnorePattern",
@@ -103,6 +117,10 @@ c.Execute.timeout = {nb.timeout_s!r}
 c.Execute.startup_timeout = {KERNEL_STARTUP_TIMEOUT_S!r}
 c.ClearSolutions.code_stub = {{"python": {stub!r}}}
 c.ClearSolutions.text_stub = {ANSWER_HERE.render(config.course.language)!r}
+
+# No notebook stops the batch: nbgrader metadata from the gradebook, unreadable files score 0.
+c.Autograde.sanitize_preprocessors = {_list(SANITIZE_PREPROCESSORS)}
+c.Autograde.exporter_class = {EXPORTER!r}
 
 # {AUTOGRADE_NOTE[nb.autograde]}
 c.Autograde.autograde_preprocessors = {_list(autograde_preprocessors(nb.autograde))}
