@@ -161,6 +161,23 @@ def scalar(value: Value, what: Msg = RETURNED) -> float:
     return float(value.array.reshape(()))
 
 
+def distinct_index(rng: np.random.Generator, shape: Sequence[int]) -> tuple[int, ...]:
+    """An index into ``shape`` that no typical indexing mistake reaches by accident.
+
+    Every component is at least 1 (dropping or zeroing one changes the element), the
+    components differ from each other (reversing or permuting them changes it) and none equals
+    the flat position (``np.put`` and ``.flat`` with the tuple change other elements). Every
+    axis of a multi-dimensional ``shape`` needs at least ``ndim + 1`` entries for that.
+    """
+    strides = np.cumprod((1, *shape[:0:-1]))[::-1]
+    for _ in range(1000):
+        index = tuple(int(rng.integers(1, n)) for n in shape)
+        flat = int(np.dot(index, strides))
+        if len(set(index)) == len(index) and (len(index) == 1 or flat not in index):
+            return index
+    raise ValueError(f"no distinct index fits the shape {tuple(shape)}")
+
+
 def close_enough(
     actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-4, atol: float = 1e-5
 ) -> bool:

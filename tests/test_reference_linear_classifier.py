@@ -97,15 +97,15 @@ def test_point_matching_and_colour_split():
     classes = np.array([True, False, True, False])
     certain = np.ones(4, bool)
     # one scatter, mapped colour values
-    labels = ref.match_points([(inputs, classes.astype(float))], inputs)
+    labels = ref.point_labels([(inputs, classes.astype(float))], inputs)
     assert labels is not None and ref.split_matches(labels, classes, certain)
     # one scatter, RGBA rows in shuffled point order
     order = np.array([2, 0, 3, 1])
     rgba = np.where(classes[order, None], [[1.0, 0, 0, 1]], [[0, 0, 1.0, 1]])
-    labels = ref.match_points([(inputs[order], rgba)], inputs)
+    labels = ref.point_labels([(inputs[order], rgba)], inputs)
     assert labels is not None and ref.split_matches(labels, classes, certain)
     # one scatter per class, each in a single colour
-    labels = ref.match_points(
+    labels = ref.point_labels(
         [
             (inputs[classes], np.array([[1.0, 0, 0, 1]])),
             (inputs[~classes], np.array([[0, 0, 1, 1]])),
@@ -114,8 +114,46 @@ def test_point_matching_and_colour_split():
     )
     assert labels is not None and ref.split_matches(labels, classes, certain)
     # wrong split, a single colour, and missing points
-    labels = ref.match_points([(inputs, np.array([1.0, 1.0, 0.0, 0.0]))], inputs)
+    labels = ref.point_labels([(inputs, np.array([1.0, 1.0, 0.0, 0.0]))], inputs)
     assert labels is not None and not ref.split_matches(labels, classes, certain)
-    labels = ref.match_points([(inputs, np.array([[0, 0, 1.0, 1]]))], inputs)
+    labels = ref.point_labels([(inputs, np.array([[0, 0, 1.0, 1]]))], inputs)
     assert labels is not None and not ref.split_matches(labels, classes, certain)
-    assert ref.match_points([(inputs[:3], np.zeros(3))], inputs) is None
+    assert ref.point_labels([(inputs[:3], np.zeros(3))], inputs) is None
+
+
+def test_point_labels_judge_what_the_figure_shows():
+    inputs = np.array([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0], [6.0, 7.0]])
+    classes = np.array([True, False, True, False])
+    certain = np.ones(4, bool)
+    red, blue, black = [[1.0, 0, 0, 1]], [[0, 0, 1.0, 1]], [[0, 0, 0, 1.0]]
+    # per-class marker sets plus a decoration set of class centres (not input points)
+    labels = ref.point_labels(
+        [(inputs[classes], np.array(red)), (inputs[~classes], np.array(blue)),
+         (np.array([[2.0, 3.0001], [9.0, 9.0]]) + 0.5, np.array(black))],
+        inputs,
+    )  # fmt: skip
+    assert labels is not None and ref.split_matches(labels, classes, certain)
+    # all points grey first, then each class on top: the last drawn colour is what shows
+    labels = ref.point_labels(
+        [(inputs, np.array(black)), (inputs[classes], np.array(red)),
+         (inputs[~classes], np.array(blue))],
+        inputs,
+    )  # fmt: skip
+    assert labels is not None and ref.split_matches(labels, classes, certain)
+    # two sets in one colour show no classes, whatever the calls were
+    labels = ref.point_labels(
+        [(inputs[classes], np.array(red)), (inputs[~classes], np.array(red))], inputs
+    )
+    assert labels is not None and not ref.split_matches(labels, classes, certain)
+
+
+def test_start_of_fit_undoes_the_training_steps():
+    rng = np.random.default_rng(3)
+    inputs, targets = ref.draw_dataset(rng, 50)
+    W0, b0 = rng.uniform(size=(2, 1)), np.zeros(1)
+    W, b, _ = ref.fit(inputs, targets, W0, b0, steps=6, learning_rate=0.03)
+    W_start, b_start = ref.start_of_fit(inputs, targets, W, b, 6, 0.03)
+    np.testing.assert_allclose(W_start, W0, atol=1e-9)
+    np.testing.assert_allclose(b_start, b0, atol=1e-9)
+    W_other, b_other = ref.start_of_fit(inputs, targets, W, b, 5, 0.03)
+    assert not np.allclose(np.append(W_other, b_other), np.append(W0, b0), atol=1e-3)

@@ -2,8 +2,14 @@
 
 import numpy as np
 
-from grader.assertions import check, expect_close, expect_tensor, points
+from grader.assertions import check, distinct_index, expect_close, expect_tensor, points
 from grader.messages import Msg
+from grader.public.test_ex01_tensors import (
+    check_index_tuple,
+    check_not_constant,
+    check_uniform_values,
+    uniform_bounds,
+)
 
 EXERCISE = "ex01_tensors"
 LARGE = (400, 250)
@@ -24,9 +30,11 @@ def test_ones_zeros_other_shapes(submission, rng):
 
 @points(2, "make_normal: mean과 stddev를 따르는 정규 분포", "make_normal: follows mean and stddev")
 def test_make_normal_statistics(submission, rng):
-    mean = float(rng.uniform(-3, 3))
-    stddev = float(rng.uniform(0.5, 3))
+    # Away from the defaults (0, 1): ignoring an argument can never pass by chance.
+    mean = float(rng.uniform(1, 3) * rng.choice((-1, 1)))
+    stddev = float(rng.choice((rng.uniform(0.3, 0.7), rng.uniform(1.5, 3))))
     values = expect_tensor(submission.call("make_normal", LARGE, mean=mean, stddev=stddev), LARGE)
+    check_not_constant(values, "make_normal", "tf.random.normal")
     hint = ("mean과 stddev 인자를 tf.random.normal에 전달했나요?",
             "Did you pass mean and stddev to tf.random.normal?")  # fmt: skip
     check(abs(values.mean() - mean) < 0.05 * stddev + 0.02, f"표본 평균이 mean과 다릅니다. {hint[0]}",
@@ -42,14 +50,13 @@ def test_make_normal_statistics(submission, rng):
     2, "make_uniform: 구간 전체에 고르게 퍼진 값", "make_uniform: spread evenly over the interval"
 )
 def test_make_uniform_statistics(submission, rng):
-    low = float(rng.uniform(-4, 1))
-    high = low + float(rng.uniform(0.5, 6))
+    low, high = uniform_bounds(rng, (-4, -0.5), (2, 6))  # never inside the default [0, 1)
     values = expect_tensor(submission.call("make_uniform", LARGE, minval=low, maxval=high), LARGE)
+    check_uniform_values(values, low, high, fill=0.01)
     width = high - low
     check(
-        bool(values.min() >= low and values.max() < high)
-        and values.min() - low < 0.01 * width and high - values.max() < 0.01 * width
-        and abs(values.mean() - (low + high) / 2) < 0.02 * width,
+        abs(values.mean() - (low + high) / 2) < 0.02 * width
+        and abs(values.std() / width - 12**-0.5) < 0.02,
         "값이 [minval, maxval) 전체에 고르게 퍼져 있지 않습니다. tf.random.uniform에 minval과 maxval을 "
         "전달했나요?",
         "The values do not spread evenly over [minval, maxval). Did you pass minval and maxval to "
@@ -71,8 +78,8 @@ def test_random_calls_differ(submission):
 
 @points(1, "numpy_set: 3차원 배열에서도 제자리 수정", "numpy_set: in place on a 3-D array")
 def test_numpy_set_3d(submission, rng):
-    initial = rng.normal(size=(2, 3, 4))
-    index = tuple(int(rng.integers(0, n)) for n in initial.shape)
+    initial = rng.normal(size=(4, 5, 6))
+    index = distinct_index(rng, initial.shape)
     array = submission.ndarray(initial)
     result = submission.call("numpy_set", array, index, -7.5)
     check(
@@ -80,6 +87,7 @@ def test_numpy_set_3d(submission, rng):
     )
     expected = initial.copy()
     expected[index] = -7.5
+    check_index_tuple(submission.read(array).numpy(), initial, index)
     expect_close(submission.read(array).numpy(), expected,
                  Msg("index 튜플로 원소 하나만 바꾸세요.", "Change one element, using the index tuple."))  # fmt: skip
 

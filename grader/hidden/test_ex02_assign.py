@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from grader.assertions import check, close_enough, expect_close, fail, points
+from grader.assertions import check, close_enough, distinct_index, expect_close, fail, points
 from grader.messages import Msg
 from grader.protocol import Const, Ref, Value
 from grader.public.test_ex02_assign import read_variable
@@ -73,9 +73,9 @@ def test_assign_ones_other_shapes(submission, rng):
 @points(1.5, "assign_element: 1차원과 3차원 변수의 원소", "assign_element: 1-D and 3-D variables")
 def test_assign_element_other_ranks(submission, rng):
     for ndim in (1, 3):
-        shape = tuple(int(n) for n in rng.integers(2, 5, size=ndim))
+        shape = tuple(int(n) for n in rng.integers(4, 6, size=ndim))
         initial = rng.normal(size=shape).astype(np.float32)
-        index = tuple(int(rng.integers(0, n)) for n in shape)
+        index = distinct_index(rng, shape)
         value = float(rng.uniform(-9, -1))
         ref = submission.variable(initial)
         result = submission.call("assign_element", ref, index, value)
@@ -99,14 +99,13 @@ def test_assign_element_other_ranks(submission, rng):
 
 @points(1, "assign_element: 여러 번 할당하면 앞의 변경이 유지됨", "assign_element: repeated calls")
 def test_assign_element_repeated(submission, rng):
-    shape = (int(rng.integers(3, 6)), int(rng.integers(3, 6)))
+    shape = (int(rng.integers(4, 7)), int(rng.integers(4, 7)))
     initial = rng.normal(size=shape).astype(np.float32)
     ref = submission.variable(initial)
     expected = initial.copy()
-    rows = rng.permutation(shape[0])[:3]
-    for row in rows:
-        index = (int(row), int(rng.integers(0, shape[1])))
-        value = 0.0 if row == rows[0] else float(rng.uniform(10, 20))
+    indices = [distinct_index(rng, shape) for _ in range(3)]
+    for index in indices:
+        value = 0.0 if index == indices[0] else float(rng.uniform(10, 20))
         result = submission.call("assign_element", ref, index, value)
         before = expected.copy()
         expected[index] = value

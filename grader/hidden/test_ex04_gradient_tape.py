@@ -6,7 +6,11 @@ from grader import function_specs as fs
 from grader.assertions import check, expect_close, points
 from grader.messages import Msg
 from grader.protocol import Const
-from grader.public.test_ex04_gradient_tape import gradient_values, random_shape
+from grader.public.test_ex04_gradient_tape import (
+    check_function_gradient,
+    gradient_values,
+    random_shape,
+)
 
 EXERCISE = "ex04_gradient_tape"
 
@@ -75,7 +79,7 @@ def test_grad_square_of_constant_shapes(submission, rng):
 
 def check_gradient(submission, spec, x_ref, x: np.ndarray) -> None:
     values = gradient_values(submission.call("gradient", spec, x_ref), x.shape, WATCH_HINT)
-    expect_close(values, fs.first_derivative(spec, x), GRADIENT_HINT, rtol=1e-3, atol=1e-4)
+    check_function_gradient(values, spec, x, GRADIENT_HINT)
 
 
 @points(
@@ -84,18 +88,30 @@ def check_gradient(submission, spec, x_ref, x: np.ndarray) -> None:
     "gradient: many kinds of functions, constant inputs (scalars included)",
 )
 def test_gradient_function_families_constant(submission, rng):
-    scalar_at = int(rng.integers(len(fs.KINDS)))  # one family on a scalar x, the rest N-d
-    for index, kind in enumerate(fs.KINDS):
+    scalar_at = int(rng.integers(len(fs.ELEMENTWISE_KINDS)))  # one family on a scalar x
+    for index, kind in enumerate(fs.ELEMENTWISE_KINDS):
+        shape = () if index == scalar_at else random_shape(rng, 3)
         spec = fs.random_spec(rng, kind)
-        shape = tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(1, 4)))
-        shape = () if index == scalar_at else shape
+        x = fs.sample_x(rng, shape)
+        check_gradient(submission, spec, Const(x), x)
+
+
+@points(
+    2,
+    "gradient: 원소끼리 섞는 함수 (합, 이웃 원소의 곱, 행렬 곱)",
+    "gradient: functions that mix elements (sums, neighbour products, matmul)",
+)
+def test_gradient_coupled_functions(submission, rng):
+    for kind in fs.COUPLED_KINDS:
+        shape = random_shape(rng, 3)
+        spec = fs.random_spec(rng, kind, size=int(np.prod(shape)))
         x = fs.sample_x(rng, shape)
         check_gradient(submission, spec, Const(x), x)
 
 
 @points(2, "gradient: 변수 입력", "gradient: variable inputs")
 def test_gradient_variable_inputs(submission, rng):
-    for kind in rng.choice(fs.KINDS, size=3, replace=False):
+    for kind in rng.choice(fs.ELEMENTWISE_KINDS, size=3, replace=False):
         spec = fs.random_spec(rng, str(kind))
         x = fs.sample_x(rng, random_shape(rng))
         check_gradient(submission, spec, submission.variable(x), x)

@@ -2,7 +2,15 @@
 
 import numpy as np
 
-from grader.assertions import check, close_enough, expect_close, expect_tensor, fail, points
+from grader.assertions import (
+    check,
+    close_enough,
+    distinct_index,
+    expect_close,
+    expect_tensor,
+    fail,
+    points,
+)
 from grader.messages import Msg
 from grader.protocol import Const, Ref, Value
 
@@ -91,9 +99,10 @@ def test_assign_ones(submission, rng):
 
 @points(1, "assign_element: 원소 하나에만 할당", "assign_element: assign to one element")
 def test_assign_element(submission, rng):
-    shape = small_shape(rng, 2)
+    side = int(rng.integers(3, 6))
+    shape = (side, side)  # square: a permuted index is still inside, and a different element
     initial = rng.normal(size=shape).astype(np.float32)
-    index = tuple(int(rng.integers(1, n)) for n in shape)
+    index = distinct_index(rng, shape)
     value = float(rng.integers(2, 9))
     ref = submission.variable(initial)
     result = submission.call("assign_element", ref, index, value)

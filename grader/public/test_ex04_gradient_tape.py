@@ -3,7 +3,7 @@
 import numpy as np
 
 from grader import function_specs as fs
-from grader.assertions import expect_close, expect_tensor, fail, points
+from grader.assertions import close_enough, expect_close, expect_tensor, fail, points
 from grader.messages import Msg
 from grader.protocol import Const, Value
 
@@ -53,7 +53,15 @@ MEAN_NOT_SUM = Msg(
 
 
 def random_shape(rng: np.random.Generator, max_dims: int = 2) -> tuple[int, ...]:
-    return tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(0, max_dims + 1)))
+    """A shape of one to ``max_dims`` axes and at least two elements.
+
+    Two elements at least, so summing f(x) differs from averaging it, and a coupled function
+    has a Jacobian that is not diagonal.
+    """
+    while True:
+        shape = tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(1, max_dims + 1)))
+        if int(np.prod(shape)) >= 2:
+            return shape
 
 
 def gradient_values(value: Value, shape: tuple[int, ...], none_hint: Msg) -> np.ndarray:
@@ -71,15 +79,42 @@ def check_square_gradient(values: np.ndarray, x: np.ndarray) -> None:
     expect_close(values, 2 * x, SQUARE_HINT)
 
 
-def check_function_gradient(values: np.ndarray, spec, x: np.ndarray) -> None:
+JACOBIAN_TIMES_ONES = Msg(
+    "그레이디언트가 아니라 야코비안과 1로 채운 벡터의 곱(J·1)입니다. 순방향 모드(ForwardAccumulator)나 "
+    "모든 원소를 한꺼번에 움직이는 계산은 f(x)의 각 원소가 자기 자리의 x에만 의존할 때만 맞습니다. "
+    "with 블록 안에서 y = f(x)를 계산하고 tape.gradient(y, x)를 반환하세요.",
+    "This is the Jacobian times a vector of ones (J·1), not the gradient. Forward mode "
+    "(ForwardAccumulator), or moving every element at once, is right only when each element of "
+    "f(x) depends on x at its own place alone. Compute y = f(x) inside the with block and return "
+    "tape.gradient(y, x).",
+)
+NUMERIC_DIFFERENTIATION = Msg(
+    "값이 그레이디언트에 가깝지만 자동 미분만큼 정확하지 않습니다. 수치 미분(유한 차분)으로 "
+    "근사하지 말고 GradientTape의 tape.gradient로 정확한 그레이디언트를 구하세요.",
+    "The values are close to the gradient but not as exact as automatic differentiation. Do not "
+    "approximate it with numerical differentiation (finite differences): compute the exact "
+    "gradient with GradientTape's tape.gradient.",
+)
+
+
+def check_function_gradient(
+    values: np.ndarray, spec, x: np.ndarray, hint: Msg = GRADIENT_HINT
+) -> None:
+    """The gradient of Σf at x, as exact as float32 autodiff; a named hint for each mistake."""
     expected = fs.first_derivative(spec, x)
-    close = dict(rtol=1e-3, atol=1e-4)
-    if not np.allclose(values, expected, **close):
-        if np.allclose(values, fs.value(spec, x), **close):
-            fail(VALUE_NOT_GRADIENT.ko, VALUE_NOT_GRADIENT.en)
-        if x.size > 1 and np.allclose(values, expected / x.size, **close):
-            fail(MEAN_NOT_SUM.ko, MEAN_NOT_SUM.en)
-    expect_close(values, expected, GRADIENT_HINT, **close)
+    scale = fs.derivative_scale(spec, x, 1)
+    if fs.autodiff_close(values, expected, scale):
+        return
+    loose = dict(rtol=1e-3, atol=1e-3 * scale)
+    jvp = fs.jacobian_times_ones(spec, x)
+    if not close_enough(jvp, expected, **loose) and close_enough(values, jvp, **loose):
+        fail(JACOBIAN_TIMES_ONES.ko, JACOBIAN_TIMES_ONES.en)
+    if close_enough(values, fs.value(spec, x), **loose):
+        fail(VALUE_NOT_GRADIENT.ko, VALUE_NOT_GRADIENT.en)
+    if x.size > 1 and close_enough(values, expected / x.size, **loose):
+        fail(MEAN_NOT_SUM.ko, MEAN_NOT_SUM.en)
+    expect_close(values, expected, hint, rtol=1e-2, atol=1e-2 * scale)
+    fail(NUMERIC_DIFFERENTIATION.ko, NUMERIC_DIFFERENTIATION.en)
 
 
 @points(

@@ -7,6 +7,7 @@ import pytest
 
 from grader.assertions import (
     check,
+    describe_kind,
     expect_close,
     expect_kind,
     expect_shape,
@@ -278,6 +279,15 @@ def unpack_fit(value: Value, steps: int) -> tuple[Value, Value, np.ndarray, np.n
         f"losses must hold one loss per step, but it has {len(losses_value.items)} items. Did you "
         "loop steps times?",
     )
+    not_floats = [item for item in losses_value.items if item.kind != "float"]
+    if not_floats:
+        got = describe_kind(not_floats[0])
+        fail(
+            f"losses의 원소는 파이썬 실수(float)여야 하는데 {got.ko}입니다. 스텝마다 "
+            "losses.append(float(loss))처럼 손실 텐서를 float로 바꿔 담으세요.",
+            f"The items of losses must be Python floats, but one is {got.en}. Convert each "
+            "step's loss tensor with losses.append(float(loss)).",
+        )
     losses = [
         scalar(item, Msg("losses의 원소", "Each item of losses")) for item in losses_value.items
     ]
@@ -384,57 +394,99 @@ def check_boundary(submission, rng: np.random.Generator, threshold: float | None
     )  # fmt: skip
 
 
-def record_plot(artifacts: dict, inputs: np.ndarray, W: np.ndarray, b: np.ndarray, figure) -> None:
-    """Leave the plot's numbers for the feedback page, which redraws both plots itself."""
+MAX_RECORDED_LINE_POINTS = 100  # a straight line needs two; the report only redraws it
+
+
+def _rounded(values: np.ndarray) -> list[float]:
+    """Numbers for the report: four decimals are far finer than the drawing needs."""
+    return np.round(np.asarray(values, np.float64), 4).tolist()
+
+
+def _thinned(x: np.ndarray, y: np.ndarray) -> list[list[float]]:
+    """At most ``MAX_RECORDED_LINE_POINTS`` vertices of a line, its two ends included."""
+    keep = np.unique(np.linspace(0, len(x) - 1, min(len(x), MAX_RECORDED_LINE_POINTS)).round())
+    keep = keep.astype(int)
+    return [_rounded(x[keep]), _rounded(y[keep])]
+
+
+def record_plot(
+    artifacts: dict, inputs: np.ndarray, W: np.ndarray, b: np.ndarray, labels, line
+) -> None:
+    """Leave the plot's numbers for the feedback page, which redraws both plots itself.
+
+    Bounded whatever the student drew: the grader's own points, one colour label per point
+    and at most ``MAX_RECORDED_LINE_POINTS`` vertices of the student's line.
+    """
     xs = np.linspace(float(inputs[:, 0].min()), float(inputs[:, 0].max()), 50)
     slope, intercept = ref.decision_boundary(W, b)
     reference = {
         "colors": (ref.predict(inputs, W, b)[:, 0] > 0.5).astype(int).tolist(),
-        "line": [xs.tolist(), (slope * xs + intercept).tolist()],
+        "line": [_rounded(xs), _rounded(slope * xs + intercept)],
     }
     student = None
-    for axes in figure.axes if figure is not None else ():
-        labels = ref.match_points([(s.offsets, s.colors) for s in axes.scatters], inputs)
-        if labels is not None:
-            line = next((ln for ln in axes.lines if len(ln.x) == len(ln.y) > 1), None)
-            student = {
-                "colors": np.unique(labels, return_inverse=True)[1].astype(int).tolist(),
-                "line": [line.x.tolist(), line.y.tolist()] if line is not None else None,
-            }
-            break
+    if labels is not None:
+        student = {
+            "colors": np.unique(labels, return_inverse=True)[1].astype(int).tolist(),
+            "line": _thinned(line.x, line.y) if line is not None else None,
+        }
     artifacts["decision_boundary"] = {
-        "inputs": inputs.tolist(),
+        "inputs": [_rounded(point) for point in np.asarray(inputs)],
         "student": student,
         "reference": reference,
     }
 
 
+def _usable(line) -> bool:
+    x, y = line.x, line.y
+    return (
+        len(x) >= 2 and len(x) == len(y) and bool(np.all(np.isfinite(x) & np.isfinite(y)))
+        and np.ptp(x) > 1e-6
+    )  # fmt: skip
+
+
 def check_plot(
     submission, inputs: np.ndarray, W: np.ndarray, b: np.ndarray, artifacts: dict | None = None
 ) -> None:
-    """The figure shows every point coloured by predicted class, and the boundary line."""
+    """The figure shows every point coloured by predicted class, and the boundary line.
+
+    Judged by what the figure shows, whichever matplotlib calls drew it: points from any
+    marker-drawing artist (scatter, lines drawn with markers, in one call or several), lines
+    from any line-drawing artist (plot, axline, contour lines, line collections); other
+    markers and lines are decoration and allowed.
+    """
     result = submission.call(
         "plot_decision_boundary", Const(inputs), submission.variable(W), submission.variable(b)
     )
     expect_kind(result, ("figure",), Msg("plot_decision_boundary의 반환값",
                                          "plot_decision_boundary's result"))  # fmt: skip
     check(result.figure is not None, "그림 정보를 읽을 수 없습니다.", "The figure cannot be read.")
-    if artifacts is not None:
-        record_plot(artifacts, inputs, W, b, result.figure)
     values = ref.predict(inputs, W, b)[:, 0]
     classes, certain = values > 0.5, np.abs(values - 0.5) > 1e-4
     matched = None
     for axes in result.figure.axes:
-        labels = ref.match_points([(s.offsets, s.colors) for s in axes.scatters], inputs)
+        labels = ref.point_labels([(s.offsets, s.colors) for s in axes.scatters], inputs)
         if labels is not None:
             matched = (axes, labels)
             break
+    good_line = bad_zero = None
+    for line in matched[0].lines if matched is not None else ():
+        if not _usable(line):
+            continue
+        if good_line is None and np.all(ref.boundary_residual(W, b, line.x, line.y) < 1e-3):
+            good_line = line
+        elif np.all(ref.boundary_residual(W, b, line.x, line.y, threshold=0.0) < 1e-3):
+            bad_zero = line
+    if artifacts is not None:
+        shown = good_line or bad_zero
+        if shown is None and matched is not None:
+            shown = next((ln for ln in matched[0].lines if _usable(ln)), None)
+        record_plot(artifacts, inputs, W, b, matched[1] if matched else None, shown)
     if matched is None:
         fail(
-            "산점도에서 inputs의 모든 점을 찾지 못했습니다. ax.scatter(inputs[:, 0], inputs[:, 1], "
-            "...)로 모든 점을 그리세요.",
-            "The figure has no scatter holding all the input points. Draw them with "
-            "ax.scatter(inputs[:, 0], inputs[:, 1], ...).",
+            "그래프에서 inputs의 모든 점을 찾지 못했습니다. ax.scatter(inputs[:, 0], inputs[:, 1], "
+            "...)처럼 모든 점을 그리세요 (클래스마다 나누어 그려도 됩니다).",
+            "The figure does not show all the input points. Draw them all, e.g. with "
+            "ax.scatter(inputs[:, 0], inputs[:, 1], ...) (one call per class is fine too).",
         )
     axes, labels = matched
     check(
@@ -444,18 +496,7 @@ def check_plot(
         "The point colours do not match the predicted classes. Colour the points by whether the "
         "model's prediction is above 0.5 (predictions[:, 0] > 0.5), in two colours.",
     )
-    good_line = bad_zero = False
-    for line in axes.lines:
-        x, y = line.x, line.y
-        if len(x) < 2 or len(x) != len(y) or not np.all(np.isfinite(x) & np.isfinite(y)):
-            continue
-        if np.ptp(x) <= 1e-6:
-            continue
-        if np.all(ref.boundary_residual(W, b, x, y) < 1e-3):
-            good_line = True
-        elif np.all(ref.boundary_residual(W, b, x, y, threshold=0.0) < 1e-3):
-            bad_zero = True
-    if not good_line and bad_zero:
+    if good_line is None and bad_zero is not None:
         fail(
             "직선이 w1·x + w2·y + b = 0을 따릅니다. 결정 경계는 예측이 0.5인 곳, "
             "w1·x + w2·y + b = 0.5입니다.",
@@ -463,12 +504,29 @@ def check_plot(
             "is 0.5: w1·x + w2·y + b = 0.5.",
         )
     check(
-        good_line,
+        good_line is not None,
         "산점도와 같은 그래프에 결정 경계 직선(w1·x + w2·y + b = 0.5)이 없습니다. "
         "decision_boundary로 구한 기울기와 절편으로 ax.plot(x, slope * x + intercept)를 그리세요.",
         "The scatter's axes have no decision-boundary line (w1·x + w2·y + b = 0.5). Draw "
         "ax.plot(x, slope * x + intercept) with decision_boundary's slope and intercept.",
     )
+
+
+def plot_case(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Book-like points in random order and a trained model that misclassifies some of them.
+
+    Colouring by anything but the prediction must show: the shuffled order defeats colouring
+    by position (first half class 0), and a bias moved until at least 5% of the points fall on
+    the other side of the boundary than their class defeats colouring by the true class.
+    """
+    inputs, targets = ref.draw_dataset(rng, n)
+    W, b, _ = ref.fit(inputs, targets, rng.uniform(0, 1, size=(2, 1)), np.zeros(1), steps=40)
+    direction = float(rng.choice((-1.0, 1.0)))
+    b = b + 0.1 * direction
+    while np.mean((ref.predict(inputs, W, b) > 0.5) != (targets > 0.5)) < 0.05:
+        b = b + 0.05 * direction
+    order = rng.permutation(len(inputs))
+    return inputs[order], W.astype(F32), b.astype(F32)
 
 
 # --------------------------------------------------------------------------- tests
@@ -517,7 +575,9 @@ def test_make_dataset_seed(submission, rng):
 
 @points(2, "init_parameters: W는 균등 분포, b는 0인 변수", "init_parameters: W uniform, b zeros")
 def test_init_parameters_default(submission):
-    unpack_parameters(submission.call("init_parameters"), 2, 1)
+    # Ten calls: twenty values of W, so a W from the wrong distribution cannot pass by chance.
+    for _ in range(10):
+        unpack_parameters(submission.call("init_parameters"), 2, 1)
 
 
 @points(2, "model: inputs · W + b", "model: inputs · W + b")
@@ -551,10 +611,8 @@ def test_decision_boundary(submission, rng):
     "plot_decision_boundary: classes and line",
 )
 def test_plot_decision_boundary(submission, rng, artifacts):
-    inputs, targets = ref.draw_dataset(rng, 200)
-    W0 = rng.uniform(0, 1, size=(2, 1))
-    W, b, _ = ref.fit(inputs, targets, W0, np.zeros(1), steps=40)
-    check_plot(submission, inputs, W.astype(F32), b.astype(F32), artifacts)
+    inputs, W, b = plot_case(rng, 200)
+    check_plot(submission, inputs, W, b, artifacts)
 
 
 @pytest.mark.gpu

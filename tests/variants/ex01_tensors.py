@@ -1,4 +1,4 @@
-from tests.variants import Variant
+from tests.variants import Variant, correct
 
 E = "ex01_tensors"
 VARIANTS = [
@@ -36,5 +36,41 @@ VARIANTS = [
         "    x[index] = value\n    return x",
         "    x = x.copy()\n    x[index] = value\n    return x",
         "직접 바꾼",
+    ),
+    # Seed-independent verdicts: a constant passes no "random tensor" test, whatever is drawn.
+    Variant(
+        E,
+        "uniform_constant",
+        "return tf.random.uniform(shape=shape, minval=minval, maxval=maxval)",
+        "return tf.fill(shape, 0.5)",
+        "모든 원소가 같은 값",
+    ),
+    Variant(
+        E,
+        "normal_constant",
+        "return tf.random.normal(shape=shape, mean=mean, stddev=stddev)",
+        "return tf.fill(shape, tf.cast(mean, tf.float32))",
+        "모든 원소가 같은 값",
+    ),
+    # np.put takes flat positions: right only when the index happens to be all zeros.
+    Variant(
+        E,
+        "numpy_put_with_index_tuple",
+        "    x[index] = value\n    return x",
+        '    __import__("numpy").put(x, index, value)\n    return x',
+        "index 튜플",
+    ),
+    # Correct: computed in float64 and rounded to float32, so a value can round up to maxval.
+    correct(
+        E,
+        "uniform_float64_rounded",
+        "return tf.random.uniform(shape=shape, minval=minval, maxval=maxval)",
+        "return tf.cast(tf.random.uniform(shape, minval, maxval, dtype=tf.float64), tf.float32)",
+    ),
+    correct(
+        E,
+        "uniform_scaled_by_hand",
+        "return tf.random.uniform(shape=shape, minval=minval, maxval=maxval)",
+        "return minval + (maxval - minval) * tf.random.uniform(shape)",
     ),
 ]

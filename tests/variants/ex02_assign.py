@@ -65,4 +65,12 @@ VARIANTS = [
         "    v.assign_sub(delta)",
         "return v",
     ),
+    # Right only when the drawn index has equal components (or a 0 in the dropped place).
+    Variant(
+        E,
+        "index_reversed",
+        "v[index].assign(value)",
+        "v[tuple(reversed(index))].assign(value)",
+        "다른 원소가 바뀌었습니다",
+    ),
 ]
