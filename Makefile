@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export TF_ENABLE_ONEDNN_OPTS ?= 0
 
-.PHONY: demo test lint build check-build bench clean
+.PHONY: demo test test-hub lint build check-build bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP)
 	$(BIN)/ruff check grader tests bench solutions
 	$(BIN)/ruff format --check grader tests bench
 	$(BIN)/python -m pytest -n auto --dist loadgroup tests
+
+# The classroom hub end to end in headless Chromium (root; see .ci/run for what it needs).
+test-hub: $(STAMP)
+	$(BIN)/python -m pytest -m hub -s tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check grader tests bench solutions

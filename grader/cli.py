@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from grader.sandbox.interpreter import protect_module_path
 from grader.tfenv import quiet_tensorflow
 
 quiet_tensorflow()
+protect_module_path()  # `course grade .` may run inside the submissions folder
 
 app = typer.Typer(
     add_completion=False,
@@ -103,7 +105,7 @@ def grade(
 ) -> None:
     """Grade a whole class in sandboxes: results.json, feedback.html, grades.csv, report.html."""
     from grader.engine import GradingError, grade_class
-    from grader.grade_ui import RichProgress, print_grade_table
+    from grader.grade_ui import RichProgress, print_batch_summary, print_grade_table
     from grader.sandbox.gpu_probe import host_gpu_visible
 
     course, root = _load(config)
@@ -120,15 +122,8 @@ def grade(
     finally:
         progress.stop()
     print_grade_table(out, console)
-    console.print(
-        f"graded {len(summary.graded)}, already graded {len(summary.skipped)} "
-        f"in {summary.seconds:.1f}s (GPU: {'yes' if gpu else 'no'})"
-    )
-    console.print(f"grades: {out / 'grades.csv'}\nclass report: {out / 'report.html'}")
-    console.print(f"per-student feedback: {out}/<student>/feedback.html")
-    if summary.failed_workers:
-        for problem in summary.failed_workers:
-            errors.print(f"error: {problem}", highlight=False)
+    print_batch_summary(summary, out, gpu, console, errors)
+    if not summary.complete:
         raise typer.Exit(3)
 
 
@@ -147,3 +142,9 @@ def bundle(
         errors.print(f"error: {exc}", highlight=False)
         raise typer.Exit(2) from None
     console.print(f"student bundle written to {built}")
+
+
+from grader.hub import cli as hub_cli  # noqa: E402 - registered after the commands above
+
+app.add_typer(hub_cli.app, name="hub")
+app.command("doctor")(hub_cli.doctor)

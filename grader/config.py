@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from grader.exercises import EXERCISE_IDS
+from grader.hub.model import HubConfig
 
 DEFAULT_CONFIG_NAME = "course.yml"
 
@@ -46,6 +47,11 @@ class Timeouts(_Strict):
     call_s: float = Field(default=10, gt=0, description="wall clock for one call into student code")
     import_s: float = Field(default=20, gt=0, description="wall clock for importing one file")
     student_s: float = Field(default=240, gt=0, description="wall clock for one whole student")
+    cell_s: float = Field(
+        default=300,
+        gt=0,
+        description="wall clock per notebook code cell (as nbgrader.timeout_s); student_s caps it",
+    )
 
 
 class Limits(_Strict):
@@ -64,7 +70,10 @@ class Grading(_Strict):
     timeouts: Timeouts = Timeouts()
     limits: Limits = Limits()
     sandbox_uid_base: int = Field(
-        default=61000, ge=1000, description="as root, worker N's sandboxes run as this uid + N"
+        default=61000,
+        ge=1000,
+        le=2**31 - 256,
+        description="as root, sandboxes run as uids from this base on, one leased per grader",
     )
 
 
@@ -85,6 +94,7 @@ class CourseConfig(_Strict):
     exercises: dict[str, ExerciseConfig]
     grading: Grading = Grading()
     nbgrader: NbgraderConfig = NbgraderConfig()
+    hub: HubConfig | None = None  # the classroom JupyterHub (`course hub`), optional
 
     @model_validator(mode="after")
     def _all_exercises_configured(self) -> CourseConfig:
