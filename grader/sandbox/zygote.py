@@ -227,6 +227,11 @@ class Zygote:
         if group is None and self.cgroups.why_not:
             report.refused.setdefault("cgroup_memory", self.cgroups.why_not[:200])
         self.children[pid] = _Child(group, report.features["pid_namespace"], plan.cpu_s)
+        # as root the child drops to its uid and needs no user namespace; as an ordinary user it
+        # keeps the grader's uid inside one: report the one this mode relies on (both if neither)
+        features = report.features
+        if features.get("user_namespace") or features.get("user_dropped"):
+            features.pop("user_dropped" if features.get("user_namespace") else "user_namespace")
         return {"pid": pid, "confinement": report.features, "refused": report.refused}
 
     def _describe(self, pid: int, status: int, usage: Any) -> str:
