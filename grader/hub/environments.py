@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from grader.fsutil import atomic_write_text
@@ -106,17 +107,33 @@ def install_wheel_without_deps(env: Path, package: Path) -> None:
         raise HubSetupError(f"installing {package.name} failed:\n{result.stderr[-2000:]}")
 
 
-def build_student_env(
-    python: str, env: Path, wheel: Path, tensorflow: str, link: Path | None
+def _build_env(
+    python: str,
+    env: Path,
+    link: Path | None,
+    install_linked: Callable[[Path], None],
+    requirements: list[str],
 ) -> None:
+    """A venv made by ``python``: with ``link``, one that sees the packages of that
+    environment (the tests: nothing downloaded twice) plus ``install_linked``; otherwise a fresh
+    one with ``requirements`` from the package index."""
     if link is not None:
         create_venv(python, env, with_pip=False)
         link_packages(env, link, run_pth_files=False)
         link_scripts(env, link)
-        install_wheel_without_deps(env, wheel)
+        install_linked(env)
         return
     create_venv(python, env, with_pip=True)
-    pip_install(env, [f"{wheel}[{tensorflow}]", nbgrader_requirement(), *STUDENT_PACKAGES])
+    pip_install(env, requirements)
+
+
+def build_student_env(
+    python: str, env: Path, wheel: Path, tensorflow: str, link: Path | None
+) -> None:
+    _build_env(
+        python, env, link, lambda linked: install_wheel_without_deps(linked, wheel),
+        [f"{wheel}[{tensorflow}]", nbgrader_requirement(), *STUDENT_PACKAGES],
+    )  # fmt: skip
 
 
 def build_grader_env(
@@ -124,14 +141,10 @@ def build_grader_env(
     extra: tuple[str, ...] = (),
 ) -> None:  # fmt: skip
     """The full kit; ``extra``: packages the hub needs besides (its authenticator)."""
-    if link is not None:
-        create_venv(python, env, with_pip=False)
-        link_packages(env, link, run_pth_files=False)
-        link_scripts(env, link)
-        install_kit_copy(env, kit_root)
-        return
-    create_venv(python, env, with_pip=True)
-    pip_install(env, [f"{kit_root}[{tensorflow},hub]", *extra])
+    _build_env(
+        python, env, link, lambda linked: install_kit_copy(linked, kit_root),
+        [f"{kit_root}[{tensorflow},hub]", *extra],
+    )  # fmt: skip
 
 
 def install_kit_copy(env: Path, kit_root: Path) -> None:
