@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.config import CourseConfig
 from grader.exercises import EXERCISE_IDS
@@ -37,6 +37,9 @@ from grader.plugin import StudentJob, derive_seed
 from grader.results import ExerciseRun, build_results, grades_csv, load_results
 from grader.sandbox.interpreter import safe_path_for_children
 from grader.student_names import display_name, output_folder
+
+if TYPE_CHECKING:  # imported lazily at run time: the sandbox pulls in what workers alone need
+    from grader.sandbox.remote import StudentSandbox
 
 RESULTS = "results.json"
 FEEDBACK = "feedback.html"
@@ -141,7 +144,7 @@ class _StudentRun:
     """One student being graded by a worker: what the report needs once the graders are done."""
 
     student: str
-    sandbox: Any  # grader.sandbox.remote.StudentSandbox (imported lazily: see _worker_main)
+    sandbox: StudentSandbox
     seed: int
     fingerprint: str
     runs: dict[str, ExerciseRun] = field(default_factory=dict)
