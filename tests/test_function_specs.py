@@ -57,6 +57,17 @@ def test_coupled_gradients_match_finite_differences(kind):
         assert not np.allclose(grad, jvp, rtol=1e-2, atol=1e-2), "J·1 must not be the gradient"
 
 
+def _tape_derivatives(f, x: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+    """f(x), its first and its second derivative, by nested tapes (what students must use)."""
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = f(x)
+        dy = inner.gradient(y, x)
+    return y, dy, outer.gradient(dy, x)
+
+
 @pytest.mark.parametrize("kind", fs.KINDS)
 def test_tensorflow_builders_match_numpy(kind):
     rng = np.random.default_rng(7)
@@ -64,13 +75,7 @@ def test_tensorflow_builders_match_numpy(kind):
         f = functions.build(spec.kind, spec.coefs)
         x32 = fs.sample_x(rng, SHAPE)
         x = tf.constant(x32)
-        with tf.GradientTape() as outer:
-            outer.watch(x)
-            with tf.GradientTape() as inner:
-                inner.watch(x)
-                y = f(x)
-            dy = inner.gradient(y, x)
-        d2y = outer.gradient(dy, x)
+        y, dy, d2y = _tape_derivatives(f, x)
         with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as accumulator:
             jvp = accumulator.jvp(f(x))
         pairs = [
@@ -102,26 +107,12 @@ def test_scalar_inputs_and_variables():
 def test_poly_second_derivative_is_finite_at_zero():
     rng = np.random.default_rng(5)
     spec = fs.random_spec(rng, "poly")
-    x = tf.constant(0.0)
-    with tf.GradientTape() as outer:
-        outer.watch(x)
-        with tf.GradientTape() as inner:
-            inner.watch(x)
-            y = functions.build(spec.kind, spec.coefs)(x)
-        dy = inner.gradient(y, x)
-    d2y = outer.gradient(dy, x)
+    _, _, d2y = _tape_derivatives(functions.build(spec.kind, spec.coefs), tf.constant(0.0))
     np.testing.assert_allclose(d2y.numpy(), fs.second_derivative(spec, np.float32(0)), rtol=1e-5)
 
 
 def _second_by_tapes(f, x: np.float32) -> float:
-    x = tf.constant(x)
-    with tf.GradientTape() as outer:
-        outer.watch(x)
-        with tf.GradientTape() as inner:
-            inner.watch(x)
-            y = f(x)
-        dy = inner.gradient(y, x)
-    return float(outer.gradient(dy, x))
+    return float(_tape_derivatives(f, tf.constant(x))[2])
 
 
 @pytest.mark.parametrize("kind", fs.ELEMENTWISE_KINDS)

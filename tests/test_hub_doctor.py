@@ -11,6 +11,8 @@ import os
 import pwd
 import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -96,16 +98,24 @@ def test_exchange_check_fails_on_an_unwritable_or_missing_exchange(tmp_path):
     assert not result.ok and "needs 0o777" in result.detail
 
 
+@contextmanager
+def replaced(path: Path, text: str) -> Iterator[None]:
+    """``path`` holds ``text`` inside the block; its own content is back afterwards (the
+    linked environments are shared by the module's tests)."""
+    saved = path.read_text()
+    path.write_text(text)
+    try:
+        yield
+    finally:
+        path.write_text(saved)
+
+
 def test_extension_check_fails_when_students_see_the_formgrader(linked):
     config = make_config(linked)
     assert doctor.check_extensions(config, []).ok, doctor.check_extensions(config, []).detail
     page = config.hub.student_env / "etc" / "jupyter" / "labconfig" / "page_config.json"
-    saved = page.read_text()
-    page.write_text(json.dumps({"disabledExtensions": {}}))
-    try:
+    with replaced(page, json.dumps({"disabledExtensions": {}})):
         result = doctor.check_extensions(config, [])
-    finally:
-        page.write_text(saved)
     assert not result.ok and "students see @jupyter/nbgrader:formgrader" in result.detail
 
 
@@ -118,14 +128,10 @@ def test_extension_check_fails_when_students_lack_validate_with_hints(linked):
         / "jupyter_server_config.d"
         / "zz-course-role.json"
     )
-    saved = switches.read_text()
-    document = json.loads(saved)
+    document = json.loads(switches.read_text())
     document["ServerApp"]["jpserver_extensions"]["grader.hub.validate_ext"] = False
-    switches.write_text(json.dumps(document))
-    try:
+    with replaced(switches, json.dumps(document)):
         result = doctor.check_extensions(config, [])
-    finally:
-        switches.write_text(saved)
     assert not result.ok and "grader.hub.validate_ext" in result.detail
 
 
