@@ -93,14 +93,31 @@ def test_any_folder_name_is_graded_and_shown_literally(tmp_path: Path):
 SLOW_ADD = "\n\ndef add(a, b):\n    import time\n    time.sleep(0.4)\n    return tf.add(a, b)\n"
 
 
-def _kill_one(marker: bytes, session: int, deadline: float) -> None:
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_bytes() if entry.isdigit() else b""
+        except OSError:
+            continue
+        if stat and int(stat[stat.rfind(b")") + 2 :].split()[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def _kill_busy(marker: bytes, depth: int, session: int, deadline: float) -> None:
+    """SIGKILL a ``marker`` process of the session while a student is being graded under it:
+    a sandbox child exists ``depth`` generations below it (zygote 1, worker 2)."""
     while time.monotonic() < deadline:
-        pids = processes_in_session(session, marker)
-        if pids:
-            os.kill(pids[0], signal.SIGKILL)
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"no {marker!r} process appeared")
+        for pid in processes_in_session(session, marker):
+            generation = [pid]
+            for _ in range(depth):
+                generation = [c for parent in generation for c in _children(parent)]
+            if generation:
+                os.kill(pid, signal.SIGKILL)
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"no busy {marker!r} process appeared")
 
 
 def test_killed_worker_and_zygote_cost_no_student_anything(tmp_path: Path):
@@ -119,9 +136,9 @@ def test_killed_worker_and_zygote_cost_no_student_anything(tmp_path: Path):
         deadline = time.monotonic() + 240
         while not any(out.glob("*/results.json")) and time.monotonic() < deadline:
             time.sleep(0.2)
-        _kill_one(b"grader.sandbox.zygote", process.pid, deadline)
+        _kill_busy(b"grader.sandbox.zygote", 1, process.pid, deadline)
         time.sleep(1.0)
-        _kill_one(b"multiprocessing", process.pid, deadline)
+        _kill_busy(b"multiprocessing", 2, process.pid, deadline)
         stdout, stderr = process.communicate(timeout=400)
     finally:
         if process.poll() is None:
