@@ -24,6 +24,7 @@ from grader.protocol import MAX_MESSAGE_BYTES
 from grader.runtime.agent import Agent
 from grader.runtime.loader import LoadError, source_from_bytes
 from grader.sandbox.framing import FrameError, recv_frame, send_frame
+from grader.sandbox.warmup import fresh_eager_context, single_threaded
 
 
 @contextlib.contextmanager
@@ -51,8 +52,8 @@ def _seed_everything(seed: int) -> None:
 
 
 def serve(sock: socket.socket, seed: int) -> None:
-    tf.config.threading.set_intra_op_parallelism_threads(1)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
+    fresh_eager_context()
+    single_threaded(tf)
     _seed_everything(seed)
     agents: dict[str, Agent] = {}
     while True:

@@ -105,6 +105,10 @@ import grader.runtime.functions  # noqa: E402
 import grader.runtime.loader  # noqa: E402, F401
 from grader.sandbox.cgroups import CgroupHost, ChildCgroup  # noqa: E402
 from grader.sandbox.child import run_child  # noqa: E402
+from grader.sandbox.warmup import can_warm_up, warm_up  # noqa: E402
+
+if can_warm_up():
+    warm_up()
 
 REPORT_WAIT_S = 30  # a child that has not confined itself by then is reported as not confined
 SETUP_FAILED = 70  # exit status of a child whose confinement failed: "sandbox setup failed"
