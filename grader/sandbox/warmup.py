@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import glob
 import io
+import itertools
 import os
 from typing import Any
 
@@ -57,6 +58,7 @@ def warm_up() -> None:
     import tensorflow as tf
 
     single_threaded(tf)
+    _matrix_products(tf)
     x = tf.Variable(tf.ones((3, 2)))
     with tf.GradientTape() as outer:
         with tf.GradientTape() as inner:
@@ -84,6 +86,18 @@ def warm_up() -> None:
     gc.freeze()  # the children never scan (and so never copy) what the zygote made
     global _warmed
     _warmed = True
+
+
+def _matrix_products(tf: Any) -> None:
+    """Matrix products of small and larger sizes, plain and transposed (as in gradients): the
+    CPU matmul generates its machine code on first use for each kind of product (oneDNN's JIT),
+    about 30 ms a child would otherwise spend again."""
+    sizes = (1, 2, 5, 32)
+    for m, n, k in itertools.product(sizes, repeat=3):
+        for transpose_a, transpose_b in itertools.product((False, True), repeat=2):
+            a = tf.ones((k, m) if transpose_a else (m, k))
+            b = tf.ones((n, k) if transpose_b else (k, n))
+            tf.matmul(a, b, transpose_a=transpose_a, transpose_b=transpose_b)
 
 
 def single_threaded(tf: Any) -> None:
