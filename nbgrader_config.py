@@ -35,17 +35,17 @@ c.ClearSolutions.text_stub = '여기에 답을 작성하세요'
 # No notebook stops the batch: nbgrader metadata from the gradebook, unreadable files score 0.
 c.Autograde.sanitize_preprocessors = [
     'nbgrader.preprocessors.ClearOutput',
-    'grader.nbgrader_support.RestoreCellMetadata',
+    'grader.nbgrader.preprocessors.RestoreCellMetadata',
     'nbgrader.preprocessors.OverwriteKernelspec',
     'nbgrader.preprocessors.OverwriteCells',
     'nbgrader.preprocessors.CheckCellMetadata',
 ]
-c.Autograde.exporter_class = 'grader.nbgrader_support.TolerantNotebookExporter'
+c.Autograde.exporter_class = 'grader.nbgrader.preprocessors.TolerantNotebookExporter'
 
 # course.yml nbgrader.autograde: sandbox - student code runs only in the kit's sandbox.
 c.Autograde.autograde_preprocessors = [
-    'grader.nbgrader_secure.SandboxedAutograde',
-    'grader.nbgrader_support.DropLogNoise',
+    'grader.nbgrader.secure.SandboxedAutograde',
+    'grader.nbgrader.preprocessors.DropLogNoise',
     'nbgrader.preprocessors.IgnorePattern',
     'nbconvert.preprocessors.ClearMetadataPreprocessor',
     'nbgrader.preprocessors.LimitOutput',

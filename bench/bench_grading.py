@@ -204,7 +204,7 @@ def build_nbgrader_course(
     submissions: list[Submission], course: Path, generator: ModuleType
 ) -> None:
     """A stock nbgrader course with the students' code submitted, ready for ``autograde``."""
-    from grader.config import load_config
+    from grader.course.config import load_config
 
     config = load_config(ROOT / "course.yml")
     solutions = generator.load_solutions(ROOT / "solutions")

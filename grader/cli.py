@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from grader.course.tfenv import quiet_tensorflow
 from grader.sandbox.interpreter import protect_module_path
-from grader.tfenv import quiet_tensorflow
 
 quiet_tensorflow()
 protect_module_path()  # `course grade .` may run inside the submissions folder
@@ -29,7 +29,7 @@ ConfigOption = Annotated[
 
 
 def _load(config_path: Path | None):  # -> tuple[CourseConfig, Path]
-    from grader.config import ConfigError, find_config, load_config
+    from grader.course.config import ConfigError, find_config, load_config
 
     try:
         path = config_path or find_config()
@@ -48,8 +48,8 @@ def check(
     config: ConfigOption = None,
 ) -> None:
     """Run the public tests on your exercise files (exit 0 iff all pass)."""
-    from grader.check import print_check, run_check
-    from grader.exercises import resolve
+    from grader.course.exercises import resolve
+    from grader.grading.check import print_check, run_check
 
     course, root = _load(config)
     try:
@@ -104,8 +104,8 @@ def grade(
     config: ConfigOption = None,
 ) -> None:
     """Grade a whole class in sandboxes: results.json, feedback.html, grades.csv, report.html."""
-    from grader.engine import GradingError, grade_class
-    from grader.grade_ui import RichProgress, print_batch_summary, print_grade_table
+    from grader.grading.batch import GradingError, grade_class
+    from grader.reports.console import RichProgress, print_batch_summary, print_grade_table
     from grader.sandbox.gpu_probe import host_gpu_visible
 
     course, root = _load(config)

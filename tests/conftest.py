@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.config import CourseConfig, load_config
-from grader.tfenv import quiet_tensorflow
+from grader.course.config import CourseConfig, load_config
+from grader.course.tfenv import quiet_tensorflow
 
 quiet_tensorflow()
 

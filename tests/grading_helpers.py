@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from grader.config import CourseConfig
-from grader.local import open_local
-from grader.plugin import StudentJob, TestRecord
-from grader.runner import run_graders
-from grader.tfenv import gpu_visible_in_process
+from grader.course.config import CourseConfig
+from grader.course.tfenv import gpu_visible_in_process
+from grader.grading.local import open_local
+from grader.grading.plugin import StudentJob, TestRecord
+from grader.grading.runner import run_graders
 
 
 def grade_folder(

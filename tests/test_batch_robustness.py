@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.engine import GradingError, check_output_folder, list_students
-from grader.student_names import display_name, output_folder
+from grader.grading.batch import GradingError, check_output_folder, list_students
+from grader.grading.student_names import display_name, output_folder
 from tests.batch_helpers import (
     COURSE_CLI,
     XDIST_WORKER,

@@ -14,9 +14,9 @@ import nbformat
 import pytest
 
 from grader.build.bundle import INSTRUCTOR_ONLY, BundleError, build_bundle
-from grader.config import CourseConfig
-from grader.exercises import EXERCISE_IDS
-from grader.tfenv import QUIET_ENV
+from grader.course.config import CourseConfig
+from grader.course.exercises import EXERCISE_IDS
+from grader.course.tfenv import QUIET_ENV
 from tests.test_nbgrader_lifecycle import answers, fill_in, hidden_grader_lines, solution_lines
 
 BIN = Path(sys.executable).parent
@@ -49,8 +49,8 @@ def test_bundle_layout(bundle: Path, config: CourseConfig) -> None:
 def test_wheel_has_no_instructor_parts(bundle: Path) -> None:
     (wheel,) = (bundle / "wheels").glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "grader/notebook.py" in names and "grader/grading.ini" in names
-    assert all(f"grader/public/test_{e}.py" in names for e in EXERCISE_IDS)
+    assert "grader/grading/notebook.py" in names and "grader/grading/grading.ini" in names
+    assert all(f"grader/graders/public/test_{e}.py" in names for e in EXERCISE_IDS)
     for part in INSTRUCTOR_ONLY:
         assert not [n for n in names if n.startswith(f"grader/{part}")], part
 
@@ -136,7 +136,7 @@ def test_visible_test_cell_with_only_the_student_package(
     probe = nbformat.v4.new_code_cell(
         "import grader, importlib.util\n"
         "print('GRADER_AT', grader.__file__)\n"
-        "print('HIDDEN', importlib.util.find_spec('grader.hidden') is not None)"
+        "print('HIDDEN', importlib.util.find_spec('grader.graders.hidden') is not None)"
     )  # fmt: skip
     jupyter_path = _student_kernel(site, tmp_path / "jupyter")
     results = {}

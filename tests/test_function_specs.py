@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from grader import function_specs as fs
-from grader.runtime import functions
+from grader.graders import function_specs as fs
+from grader.student import functions
 
 SHAPE = (3, 5)
 

@@ -11,14 +11,14 @@ from functools import partial
 
 import pytest
 
-from grader import plugin
-from grader.config import CourseConfig
-from grader.local import open_local
-from grader.messages import GPU_REQUIRED
-from grader.plugin import StudentJob
-from grader.runner import run_graders
-from grader.scoring import score_exercise
-from grader.tfenv import gpu_visible_in_process
+from grader.course.config import CourseConfig
+from grader.course.messages import GPU_REQUIRED
+from grader.course.tfenv import gpu_visible_in_process
+from grader.grading import plugin
+from grader.grading.local import open_local
+from grader.grading.plugin import StudentJob
+from grader.grading.runner import run_graders
+from grader.grading.scoring import score_exercise
 
 EXERCISE = "ex07_devices"
 
@@ -103,7 +103,7 @@ def test_student_matmuls_are_full_float32_on_every_device():
     correct tf.matmul missed the float32 tolerance. Serving a student's code turns it off."""
     import tensorflow as tf
 
-    from grader.runtime.agent import Agent
+    from grader.student.agent import Agent
 
     tf.config.experimental.enable_tensor_float_32_execution(True)
     Agent()

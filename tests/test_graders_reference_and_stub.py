@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.exercises import EXERCISE_IDS
+from grader.course.exercises import EXERCISE_IDS
 from tests.grading_helpers import grade_folder
 
 

@@ -17,7 +17,7 @@ from traitlets.config import Config
 from typer.testing import CliRunner
 
 from grader.cli import app
-from grader.config import ConfigError, CourseConfig, parse_config
+from grader.course.config import ConfigError, CourseConfig, parse_config
 from grader.hub import environments, render
 from grader.hub.exchange import create_exchange, exchange_problems
 from grader.hub.model import RosterError, Student, parse_roster

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.config import CourseConfig, parse_config
+from grader.course.config import CourseConfig, parse_config
 from grader.hub import doctor, environments, render
 from grader.hub.exchange import create_exchange
 from grader.hub.model import Student
@@ -162,7 +162,7 @@ def test_roster_check_fails_for_a_student_without_account_or_gradebook_entry(tmp
 
 def test_private_files_check_fails_when_students_could_read_hidden_graders(tmp_path):
     config = make_config(tmp_path)
-    hidden = environments.site_packages(config.hub.grader_env) / "grader" / "hidden"
+    hidden = environments.site_packages(config.hub.grader_env) / "grader" / "graders" / "hidden"
     hidden.mkdir(parents=True)
     (tmp_path / "course").mkdir(mode=0o770)
     os.chmod(tmp_path / "course", 0o770)

@@ -342,7 +342,7 @@ def type_answers(page, answers: list[str]) -> None:
 
 def hidden_snippets() -> list[str]:
     """Code lines of the hidden graders and the hidden test cell: none may reach a student."""
-    source = (ROOT / "grader" / "hidden" / f"test_{EXERCISE}.py").read_text(encoding="utf-8")
+    source = (ROOT / "grader" / "graders" / "hidden" / f"test_{EXERCISE}.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
     lines = source.splitlines()
     code = [
@@ -461,7 +461,7 @@ def test_a_student_who_joins_later_gets_account_gradebook_entry_and_group(hub: H
 
     from nbgrader.api import Gradebook
 
-    from grader.config import load_config
+    from grader.course.config import load_config
     from grader.hub import hubapi
 
     new = hub.base / "late.csv"

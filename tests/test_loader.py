@@ -1,4 +1,4 @@
-"""``grader.runtime.loader``: valid work is accepted, and notebooks run as a kernel runs them.
+"""``grader.student.loader``: valid work is accepted, and notebooks run as a kernel runs them.
 
 Fast, in-process checks of the conversion itself; ``test_notebook_sandbox.py`` grades the same
 shapes in the sandbox, and ``test_nbgrader_batch.py`` through nbgrader.
@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.config import ConfigError, CourseConfig, parse_config
-from grader.runtime.loader import (
+from grader.course.config import ConfigError, CourseConfig, parse_config
+from grader.student.loader import (
     MAX_CODE_BYTES,
     LoadError,
     load_seconds,

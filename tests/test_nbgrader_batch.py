@@ -35,9 +35,9 @@ from nbgrader.preprocessors import CheckCellMetadata, OverwriteCells
 from nbgrader.utils import compute_checksum
 from traitlets.config import Config
 
-from grader.build.nbgrader_config import render_nbgrader_config
-from grader.config import CourseConfig
-from grader.nbgrader_support import RestoreCellMetadata, TolerantNotebookExporter
+from grader.course.config import CourseConfig
+from grader.nbgrader.config import render_nbgrader_config
+from grader.nbgrader.preprocessors import RestoreCellMetadata, TolerantNotebookExporter
 from tests.test_nbgrader_lifecycle import BIN, answers, fill_in, make_course, nbgrader
 
 EX01, EX02 = "ex01_tensors", "ex02_assign"
@@ -241,4 +241,4 @@ def test_generated_config_sanitizes_on_both_paths(config: CourseConfig, autograd
         "ClearOutput", "RestoreCellMetadata", "OverwriteKernelspec", "OverwriteCells",
         "CheckCellMetadata",
     ]  # fmt: skip
-    assert cfg.Autograde.exporter_class == "grader.nbgrader_support.TolerantNotebookExporter"
+    assert cfg.Autograde.exporter_class == "grader.nbgrader.preprocessors.TolerantNotebookExporter"

@@ -25,11 +25,11 @@ from typing import Literal
 import nbformat
 import pytest
 
-from grader.build.nbgrader_config import render_nbgrader_config
 from grader.build.notebooks import build_notebook, collect_weights, notebook_json, split_points
 from grader.build.stubs import BEGIN, END
-from grader.config import CourseConfig
-from grader.tfenv import QUIET_ENV
+from grader.course.config import CourseConfig
+from grader.course.tfenv import QUIET_ENV
+from grader.nbgrader.config import render_nbgrader_config
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -145,7 +145,7 @@ def hidden_grader_lines(exercises: tuple[str, ...]) -> list[str]:
     )  # fmt: skip
     lines = []
     for exercise in exercises:
-        text = (ROOT / "grader" / "hidden" / f"test_{exercise}.py").read_text(encoding="utf-8")
+        text = (ROOT / "grader" / "graders" / "hidden" / f"test_{exercise}.py").read_text(encoding="utf-8")
         lines += [
             ln.strip() for ln in text.splitlines()
             if len(ln.strip()) > 25 and ln.strip() not in shared

@@ -5,11 +5,11 @@ from __future__ import annotations
 import nbformat
 from nbgrader.utils import determine_grade
 
-from grader import plugin
-from grader.lognoise import strip_log_noise
-from grader.messages import Msg
-from grader.nbgrader_support import DropLogNoise
-from grader.notebook import earned_points
+from grader.course.messages import Msg
+from grader.grading import plugin
+from grader.grading.notebook import earned_points
+from grader.nbgrader.preprocessors import DropLogNoise
+from grader.wire.lognoise import strip_log_noise
 
 TF_NOISE = (
     "2025-01-01 12:00:00.123456: I tensorflow/core/util/port.cc:153] oneDNN custom operations "
@@ -86,8 +86,8 @@ def test_earned_points_counts_only_tests_that_ran() -> None:
 def test_reports_show_student_output_without_tensorflow_logs():
     """A GPU build of TensorFlow logs a timestamped failed ``cuInit`` in every CPU-only child;
     left in results.json it made two gradings of one submission differ (seen on an H100)."""
-    from grader.protocol import OutputLog
-    from grader.results import student_output
+    from grader.grading.results import student_output
+    from grader.wire.protocol import OutputLog
 
     output = OutputLog(limit=10_000)
     output.add(TF_NOISE + "학생이 출력한 줄\n")

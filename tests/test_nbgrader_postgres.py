@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.config import CourseConfig
+from grader.course.config import CourseConfig
 from tests.test_nbgrader_lifecycle import (
     BIN,
     answers,

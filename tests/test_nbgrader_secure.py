@@ -1,7 +1,7 @@
 """The sandboxed nbgrader autograde (``nbgrader.autograde: sandbox``).
 
 The end-to-end test generates one course and autogrades it twice with the real ``nbgrader``
-commands, by the stock ``Execute`` and by ``grader.nbgrader_secure.SandboxedAutograde``, from the
+commands, by the stock ``Execute`` and by ``grader.nbgrader.secure.SandboxedAutograde``, from the
 same submissions placed where ``nbgrader collect`` puts them:
 
 - honest notebooks (the reference, the untouched stub, a partly correct one) get the same score
@@ -30,10 +30,10 @@ from nbgrader.api import Gradebook, MissingEntry
 from traitlets.config import Config
 
 import grader
-from grader.build.nbgrader_config import render_nbgrader_config
-from grader.config import CourseConfig, NbgraderConfig
-from grader.nbgrader_secure import SandboxedAutograde, sandbox_hide
-from grader.runtime.loader import notebook_to_source
+from grader.course.config import CourseConfig, NbgraderConfig
+from grader.nbgrader.config import render_nbgrader_config
+from grader.nbgrader.secure import SandboxedAutograde, sandbox_hide
+from grader.student.loader import notebook_to_source
 from tests.test_nbgrader_lifecycle import (
     ROOT,
     answers,
@@ -45,7 +45,9 @@ from tests.test_nbgrader_lifecycle import (
 )
 
 EX01, EX02 = "ex01_tensors", "ex02_assign"
-PATCH_GRADERS = 'import grader.notebook as g\ng.run_tests = lambda *a, **k: k.get("points", 0)\n'
+PATCH_GRADERS = (
+    'import grader.grading.notebook as g\ng.run_tests = lambda *a, **k: k.get("points", 0)\n'
+)
 FAKE_REPORT = "공개 테스트 · ex02_assign: 6/6개 통과 → 10/10점"
 # student → the notebooks they hand in (the forger only to the secure course)
 SUBMISSIONS = {
@@ -226,7 +228,7 @@ def test_notebook_runs_each_cell_like_a_kernel(capsys: pytest.CaptureFixture[str
         ("answer", "%matplotlib inline\ny = x + 1\n!pip install nothing"),
         ("answer", "def broken(:\n    pass"),
         ("answer", 'z = 3\nTEXT = """two lines,\n    the second indented"""'),
-        ("test", "import grader.notebook as g\ng.forged = True"),
+        ("test", "import grader.grading.notebook as g\ng.forged = True"),
         ("answer", "after_tests = True"),
     )
     namespace: dict = {}
@@ -271,7 +273,7 @@ def test_sandbox_hides_the_course_and_the_kit_but_not_python(tmp_path: Path) -> 
         assert str(course / name) in hide
     assert str(exchange) in hide and str(tmp_path / "gone") not in hide
     package = Path(grader.__file__).resolve().parent
-    assert str(package / "hidden") in hide and str(ROOT / "solutions") in hide
+    assert str(package / "graders" / "hidden") in hide and str(ROOT / "solutions") in hide
     prefix = Path(sys.prefix).resolve()
     for kept in (package, prefix):
         assert not [h for h in hide if kept == Path(h) or Path(h) in kept.parents], kept
@@ -280,7 +282,7 @@ def test_sandbox_hides_the_course_and_the_kit_but_not_python(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("autograde", "executor"),
     [
-        ("sandbox", "grader.nbgrader_secure.SandboxedAutograde"),
+        ("sandbox", "grader.nbgrader.secure.SandboxedAutograde"),
         ("stock", "nbgrader.preprocessors.Execute"),
     ],
 )
@@ -295,5 +297,5 @@ def test_nbgrader_config_picks_the_executor(
     pipeline = cfg.Autograde.autograde_preprocessors
     assert pipeline[0] == executor
     assert "nbgrader.preprocessors.Execute" not in pipeline[1:]
-    assert "grader.nbgrader_support.DropLogNoise" in pipeline
+    assert "grader.nbgrader.preprocessors.DropLogNoise" in pipeline
     assert "nbgrader.preprocessors.SaveAutoGrades" in pipeline

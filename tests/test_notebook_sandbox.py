@@ -15,9 +15,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import plugin
-from grader.config import CourseConfig
-from grader.sandbox.session import SandboxSession
+from grader.course.config import CourseConfig
+from grader.grading import plugin
+from grader.grading.session import SandboxSession
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,6 @@ import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
 from grader.build.course_build import nbgrader_artifacts, outdated
-from grader.build.nbgrader_config import render_nbgrader_config
 from grader.build.notebooks import (
     BEGIN_HIDDEN,
     END_HIDDEN,
@@ -18,8 +17,9 @@ from grader.build.notebooks import (
     notebook_json,
     split_points,
 )
-from grader.config import CourseConfig
-from grader.exercises import EXERCISE_IDS
+from grader.course.config import CourseConfig
+from grader.course.exercises import EXERCISE_IDS
+from grader.nbgrader.config import render_nbgrader_config
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +102,7 @@ def test_nbgrader_config_settings(config) -> None:
     assert cfg.CourseDirectory.root == "/srv/course"
     assert cfg.Exchange.root == config.nbgrader.exchange_root
     assert cfg.Execute.timeout == config.nbgrader.timeout_s
-    assert "grader.nbgrader_support.DropLogNoise" in cfg.Autograde.autograde_preprocessors
+    assert "grader.nbgrader.preprocessors.DropLogNoise" in cfg.Autograde.autograde_preprocessors
     assert "nbgrader.preprocessors.ClearHiddenTests" in cfg.GenerateFeedback.preprocessors
     assert "NotImplementedError" in cfg.ClearSolutions.code_stub["python"]
 

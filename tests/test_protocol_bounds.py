@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from grader.protocol import ProtocolError, decode_reply
+from grader.wire.protocol import ProtocolError, decode_reply
 
 ABSURD_SHAPES = [[2**70], [2**32, 2**32], [2**31, 2**31, 4], [-1], [2**63], [10**30, 0]]
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
-from grader.exercises import EXERCISE_IDS
+from grader.course.exercises import EXERCISE_IDS
 from grader.reports import (
     load_results,
     render_class_report,
@@ -66,7 +66,7 @@ SVG_ATTRIBUTES = {
 HIDDEN_CODE = (
     "그레이디언트가 None입니다. tape.watch를 호출했나요?\n"
     "Traceback (most recent call last):\n"
-    '  File "grader/hidden/test_ex04_gradient_tape.py", line 12, in test_watch\n'
+    '  File "grader/graders/hidden/test_ex04_gradient_tape.py", line 12, in test_watch\n'
     "    assert np.allclose(grad, 2 * x)\n"
     "def secret_helper(x):\n"
     "E   AssertionError: expected [1.5, 2.5]\n"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 
-from grader.exercises import EXERCISE_IDS
-from grader.messages import Msg
-from grader.plugin import StudentJob, TestRecord
-from grader.protocol import OutputLog
-from grader.results import MAX_RESULT_BYTES, ExerciseRun, build_results
+from grader.course.exercises import EXERCISE_IDS
+from grader.course.messages import Msg
+from grader.grading.plugin import StudentJob, TestRecord
+from grader.grading.results import MAX_RESULT_BYTES, ExerciseRun, build_results
+from grader.wire.protocol import OutputLog
 
 
 def _flooding_student() -> tuple[StudentJob, dict[str, ExerciseRun]]:

@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from grader.config import load_config
-from grader.engine import grade_class
+from grader.course.config import load_config
+from grader.grading.batch import grade_class
 from tests.batch_helpers import course_file, processes_in_session
 
 # Graders lease their sandbox uids (grader.sandbox.slots), so batches side by side are safe; one
@@ -74,7 +74,7 @@ def with_suffix(exercise: str, code: str) -> str:
 
 
 def hostile_students(subs: Path, out: Path, port: int) -> dict[str, dict[str, str]]:
-    hidden_grader = ROOT / "grader" / "hidden" / f"test_{EX03}.py"
+    hidden_grader = ROOT / "grader" / "graders" / "hidden" / f"test_{EX03}.py"
     return {
         "honest": {
             EX01: solution(EX01) + f"\n# {SECRET}\n",
@@ -186,7 +186,7 @@ try:
 except Exception:
     pass
 try:
-    import grader.assertions as _assertions
+    import grader.graders.checks as _assertions
     for _name in dir(_assertions):
         if _name.startswith(("expect", "fail")):
             setattr(_assertions, _name, lambda *a, **k: None)

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from grader.config import load_config
-from grader.engine import grade_class
+from grader.course.config import load_config
+from grader.grading.batch import grade_class
 from grader.sandbox.remote import sandbox_environment
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(name="sandbox-isolation")]

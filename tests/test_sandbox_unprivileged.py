@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.tfenv import QUIET_ENV
+from grader.course.tfenv import QUIET_ENV
 
 pytestmark = pytest.mark.slow
 
@@ -141,7 +141,7 @@ def test_unprivileged_grader_still_isolates_children(shared_tmp: Path) -> None:
     shutil.copy(ROOT / "solutions" / "ex01_tensors.py", honest_file)
     secrets = [
         str(ROOT / "solutions" / "ex01_tensors.py"),
-        str(ROOT / "grader" / "hidden" / "test_ex01_tensors.py"),
+        str(ROOT / "grader" / "graders" / "hidden" / "test_ex01_tensors.py"),
         str(honest_file),
     ]
     code = (ROOT / "solutions" / "ex01_tensors.py").read_text(encoding="utf-8")

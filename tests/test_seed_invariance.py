@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.assertions import GradeFailure
-from grader.exercises import EXERCISE_IDS
-from grader.public.test_ex01_tensors import check_uniform_values
+from grader.course.exercises import EXERCISE_IDS
+from grader.graders.checks import GradeFailure
+from grader.graders.public.test_ex01_tensors import check_uniform_values
 from tests.variants.batch import (
     REFERENCE,
     STUDENT_NAMES,

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import grader
-from grader.engine import grade_class
-from grader.fingerprint import package_fingerprint, result_fingerprint
+from grader.grading.batch import grade_class
+from grader.grading.fingerprint import package_fingerprint, result_fingerprint
 from tests.batch_helpers import ROOT, XDIST_WORKER, exercise_score, load, solution, write_class
 
 EX01, EX03 = "ex01_tensors", "ex03_tensor_ops"
@@ -24,7 +24,7 @@ def test_fingerprint_follows_the_graders(tmp_path: Path):
     package = tmp_path / "grader"
     shutil.copytree(Path(grader.__file__).parent, package)
     before = package_fingerprint(package)
-    hidden = package / "hidden" / f"test_{EX01}.py"
+    hidden = package / "graders" / "hidden" / f"test_{EX01}.py"
     hidden.write_text(hidden.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert package_fingerprint(package) != before
 

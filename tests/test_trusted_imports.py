@@ -12,7 +12,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from grader.exercises import EXERCISE_IDS
+from grader.course.exercises import EXERCISE_IDS
 
 _PROBE = """
 import sys, traceback
@@ -24,8 +24,8 @@ class RefuseTensorFlow:
             raise SystemExit(f"the trusted side imported {name}")
 
 sys.meta_path.insert(0, RefuseTensorFlow())
-import grader.cli, grader.engine, grader.runner, grader.sandbox.remote, grader.sandbox.session
-import grader.results, grader.reports.feedback, grader.nbgrader_secure
+import grader.cli, grader.grading.batch, grader.grading.runner, grader.sandbox.remote, grader.grading.session
+import grader.grading.results, grader.reports.feedback, grader.nbgrader.secure
 for exercise in sys.argv[1:]:
     for visibility in ("public", "hidden"):
         __import__(f"grader.{visibility}.test_{exercise}")

@@ -13,8 +13,8 @@ import json
 
 import pytest
 
-from grader.exercises import EXERCISE_IDS
-from grader.scoring import score_exercise
+from grader.course.exercises import EXERCISE_IDS
+from grader.grading.scoring import score_exercise
 from tests.variants import Variant
 from tests.variants.batch import (
     STUDENT_NAMES,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.engine import grade_class
+from grader.grading.batch import grade_class
 from tests.batch_helpers import ROOT, XDIST_WORKER, exercise_score, load, solution, write_class
 
 UID_BASE = 66600 + 100 * XDIST_WORKER

@@ -10,9 +10,9 @@
 
 Left out of the wheel, and why:
 
-- ``grader/hidden``: the hidden graders; students must never see them;
+- ``grader/graders/hidden``: the hidden graders; students must never see them;
 - ``grader/build``: course authoring from ``solutions/`` (the solutions are not shipped anyway);
-- ``grader/nbgrader_support.py``: the instructor's autograde preprocessor (needs nbgrader).
+- ``grader/nbgrader/preprocessors.py``: the instructor's autograde preprocessor (needs nbgrader).
 
 The wheel is built from a temporary copy with its own ``pyproject.toml`` (distribution name
 ``<project>-student``), so the instructor's package metadata and files are never touched.
@@ -29,11 +29,11 @@ import tomllib
 from pathlib import Path
 
 from grader import __version__
-from grader.build.nbgrader_config import render_nbgrader_config
-from grader.config import CourseConfig
-from grader.exercises import EXERCISES
+from grader.course.config import CourseConfig
+from grader.course.exercises import EXERCISES
+from grader.nbgrader.config import render_nbgrader_config
 
-INSTRUCTOR_ONLY = ("hidden", "build", "nbgrader_support.py")
+INSTRUCTOR_ONLY = ("graders/hidden", "build", "nbgrader")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
 STUDENT_EXCLUDED_DEPENDENCIES = ("nbgrader", "jupytext")  # instructor tools
 
@@ -84,7 +84,7 @@ def _student_pyproject(root: Path) -> str:
         'include = ["grader*"]',
         "",
         "[tool.setuptools.package-data]",
-        'grader = ["*.ini", "reports/templates/*"]',
+        'grader = ["grading/*.ini", "reports/templates/*"]',
     ]
     return "\n".join(lines).replace("'", '"') + "\n"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.build.nbgrader_config import render_nbgrader_config
 from grader.build.notebooks import build_notebook, collect_weights, notebook_json, split_points
 from grader.build.stubs import make_stub
-from grader.config import CourseConfig
-from grader.exercises import EXERCISES
-from grader.fsutil import atomic_write_text
+from grader.course.config import CourseConfig
+from grader.course.exercises import EXERCISES
+from grader.course.files import atomic_write_text
+from grader.nbgrader.config import render_nbgrader_config
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ A solution module in jupytext percent format becomes a notebook cell by cell:
 - any other code cell (imports, helpers) becomes a locked read-only cell;
 - two autograder-test cells close the notebook: the public tests, and the hidden tests whose
   whole source sits between ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS`` so the
-  release copy holds none of it. Both call ``grader.notebook.run_tests``, whose value is the
+  release copy holds none of it. Both call ``grader.grading.notebook.run_tests``, whose value is the
   points earned: nbgrader reads it as the cell's partial credit.
 
 The output must be byte-for-byte reproducible (``course build --check`` compares it with the
@@ -27,8 +27,8 @@ import nbformat
 import pytest
 
 from grader.build.stubs import BEGIN
-from grader.exercises import BY_ID
-from grader.runner import PACKAGE_DIR, grader_paths
+from grader.course.exercises import BY_ID
+from grader.grading.runner import PYTEST_INI, ROOTDIR, grader_paths
 
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
@@ -89,11 +89,11 @@ class _WeightCollector:
 def collect_weights(exercises: Sequence[str]) -> dict[str, GraderWeights]:
     """Weights of every exercise's public and hidden graders, by collecting them with pytest
     (so parametrized tests count once per case, exactly as when grading)."""
-    from grader import plugin as plugin_module
+    from grader.grading import plugin as plugin_module
 
     collector = _WeightCollector()
     args = [
-        "-c", str(PACKAGE_DIR / "grading.ini"), "--rootdir", str(PACKAGE_DIR.parent),
+        "-c", str(PYTEST_INI), "--rootdir", str(ROOTDIR),
         "--collect-only", "-p", "no:cacheprovider", "-p", "no:terminal",
         "-p", "no:warnings", "-p", "no:logging", "-p", "no:doctest",
         *[str(p) for p in grader_paths(exercises, ["public", "hidden"])],
@@ -179,7 +179,7 @@ def _call(exercise: str, points: float, language: str, visibility: str) -> str:
         args.append('visibility="hidden"')
     if language == "en":
         args.append('language="en"')
-    return f"from grader.notebook import run_tests\n\nrun_tests({', '.join(args)})"
+    return f"from grader.grading.notebook import run_tests\n\nrun_tests({', '.join(args)})"
 
 
 def build_notebook(

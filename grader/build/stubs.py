@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from grader.messages import Msg
+from grader.course.messages import Msg
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"

@@ -8,6 +8,6 @@ grader environments, the kernelspec, the systemd unit); ``environments``, ``exch
 check, what is wrong; ``validate_ext`` is the student servers' Validate with Korean hints.
 ``cli`` is the ``course hub`` command group and ``course doctor``.
 
-Only ``model`` is imported by ``grader.config``; it must stay free of heavy imports because the
+Only ``model`` is imported by ``grader.course.config``; it must stay free of heavy imports because the
 student package loads course.yml too.
 """

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from grader.config import ConfigError, CourseConfig, find_config, load_config
+from grader.course.config import ConfigError, CourseConfig, find_config, load_config
 from grader.hub.model import RosterError, Student, read_roster
 from grader.hub.system import HubSetupError
 

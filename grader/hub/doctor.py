@@ -20,7 +20,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from grader.config import CourseConfig
+from grader.course.config import CourseConfig
+from grader.course.tfenv import QUIET_ENV
 from grader.hub import hubapi
 from grader.hub.environments import site_packages
 from grader.hub.exchange import exchange_problems
@@ -35,7 +36,6 @@ from grader.hub.render import (
     require_hub,
 )
 from grader.hub.system import account_exists
-from grader.tfenv import QUIET_ENV
 
 PROBE_TIMEOUT_S = 180
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"  # runuser is in sbin
@@ -87,7 +87,7 @@ def _kernel_env(config: CourseConfig) -> dict[str, str]:
 def check_tensorflow(config: CourseConfig, students: list[Student]) -> CheckResult:
     hub = require_hub(config)
     user = students[0].id if students else None
-    code, out = _probe(python_in(hub.student_env), "import tensorflow as tf, grader.notebook; print(tf.__version__)",
+    code, out = _probe(python_in(hub.student_env), "import tensorflow as tf, grader.grading.notebook; print(tf.__version__)",
                        _kernel_env(config), user)  # fmt: skip
     name = "TensorFlow in the student kernel"
     if code == 0:
@@ -303,7 +303,7 @@ def check_private_files(config: CourseConfig, students: list[Student]) -> CheckR
     hub = require_hub(config)
     name = "hidden graders and solutions private"
     private = (
-        site_packages(hub.grader_env) / "grader" / "hidden",
+        site_packages(hub.grader_env) / "grader" / "graders" / "hidden",
         hub.course_root(config.course.id),
     )
     open_to_all = [str(p) for p in private if not p.is_dir() or p.stat().st_mode & 0o007]

@@ -29,7 +29,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from grader.fsutil import atomic_write_text
+from grader.course.files import atomic_write_text
 from grader.hub.render import HubFile
 from grader.hub.system import HubSetupError, run
 
@@ -163,7 +163,7 @@ def make_hidden_graders_private(env: Path, group: str) -> Path:
     """The hidden graders of the grader environment's kit: root and ``group`` only. The rest of
     the environment stays readable: sandbox children run TensorFlow from it as an unprivileged
     uid (they never import the hidden graders)."""
-    hidden = site_packages(env) / "grader" / "hidden"
+    hidden = site_packages(env) / "grader" / "graders" / "hidden"
     if not hidden.is_dir():
         raise HubSetupError(f"{hidden} is missing: the grader environment lacks the full kit")
     run(["chown", "-R", f"root:{group}", str(hidden)])

@@ -8,7 +8,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from grader.config import CourseConfig
+from grader.course.config import CourseConfig
 from grader.hub.render import require_hub
 
 TOKEN_FILE = "course-service.token"

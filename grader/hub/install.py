@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.config import DEFAULT_CONFIG_NAME, CourseConfig
+from grader.course.config import DEFAULT_CONFIG_NAME, CourseConfig
 from grader.hub import environments, hubapi
 from grader.hub.exchange import create_exchange
 from grader.hub.model import AUTHENTICATOR_PACKAGES, Student

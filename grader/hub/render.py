@@ -19,9 +19,9 @@ from pathlib import Path
 
 import jinja2
 
-from grader.config import CourseConfig
+from grader.course.config import CourseConfig
+from grader.course.tfenv import QUIET_ENV
 from grader.hub.model import AUTHENTICATORS, HubConfig, Student
-from grader.tfenv import QUIET_ENV
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Several students share one GPU only if TensorFlow does not grab all its memory at start.

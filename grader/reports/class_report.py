@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from grader.exercises import EXERCISE_IDS
-from grader.fsutil import atomic_write_text
+from grader.course.exercises import EXERCISE_IDS
+from grader.course.files import atomic_write_text
 from grader.reports.common import (
     as_float,
     environment,

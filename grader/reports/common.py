@@ -11,7 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from grader.exercises import BY_ID, EXERCISE_IDS
+from grader.course.exercises import BY_ID, EXERCISE_IDS
 
 _ENV: Environment | None = None
 

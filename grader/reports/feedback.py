@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.exercises import EXERCISE_IDS
-from grader.fsutil import atomic_write_text
+from grader.course.exercises import EXERCISE_IDS
+from grader.course.files import atomic_write_text
 from grader.reports.common import (
     as_float,
     environment,

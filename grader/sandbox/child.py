@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from grader.protocol import MAX_MESSAGE_BYTES
-from grader.runtime.agent import Agent
-from grader.runtime.loader import LoadError, source_from_bytes
-from grader.sandbox.framing import FrameError, recv_frame, send_frame
 from grader.sandbox.warmup import fresh_eager_context, single_threaded
+from grader.student.agent import Agent
+from grader.student.loader import LoadError, source_from_bytes
+from grader.wire.framing import FrameError, recv_frame, send_frame
+from grader.wire.protocol import MAX_MESSAGE_BYTES
 
 
 @contextlib.contextmanager

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import subprocess
 
+from grader.course.tfenv import QUIET_ENV
 from grader.sandbox.interpreter import NEUTRAL_CWD, python_command
-from grader.tfenv import QUIET_ENV
 
 _PROBE = "import tensorflow as tf; print(len(tf.config.list_physical_devices('GPU')))"
 

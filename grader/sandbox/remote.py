@@ -1,7 +1,7 @@
 """The trusted side of the sandbox: start the zygote, run one child per student, and carry
 grader requests to it under deadlines and size limits.
 
-Everything that comes back is raw bytes for ``grader.protocol.decode_reply`` to validate; when
+Everything that comes back is raw bytes for ``grader.wire.protocol.decode_reply`` to validate; when
 the child misbehaves (timeout, crash, oversized answer) this module answers for it with a failure
 reply of its own, and the next request gets a fresh child.
 """
@@ -22,9 +22,17 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from grader.config import CourseConfig
-from grader.exercises import find_exercise_file
-from grader.protocol import (
+from grader.course.config import CourseConfig
+from grader.course.exercises import find_exercise_file
+from grader.course.tfenv import QUIET_ENV
+from grader.grading.results import ExerciseRun
+from grader.grading.submission import Submission
+from grader.sandbox import CONTROL_FD_ENV
+from grader.sandbox.confine import ConfinePlan, ConfineReport, merge_reports
+from grader.sandbox.interpreter import NEUTRAL_CWD, python_command
+from grader.student.loader import load_seconds, source_limit
+from grader.wire.framing import FrameError, OutputDrain, recv_frame, send_frame
+from grader.wire.protocol import (
     MAX_MESSAGE_BYTES,
     OutputLog,
     ProtocolError,
@@ -32,14 +40,6 @@ from grader.protocol import (
     StudentFailure,
     decode_reply,
 )
-from grader.results import ExerciseRun
-from grader.runtime.loader import load_seconds, source_limit
-from grader.sandbox import CONTROL_FD_ENV
-from grader.sandbox.confine import ConfinePlan, ConfineReport, merge_reports
-from grader.sandbox.framing import FrameError, OutputDrain, recv_frame, send_frame
-from grader.sandbox.interpreter import NEUTRAL_CWD, python_command
-from grader.submission import Submission
-from grader.tfenv import QUIET_ENV
 
 ZYGOTE_START_S = 180
 

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from grader.course.tfenv import quiet_tensorflow
 from grader.sandbox import CONTROL_FD_ENV
 from grader.sandbox.confine import (
     CLONE_NEWPID,
@@ -38,7 +39,6 @@ from grader.sandbox.confine import (
     prctl,
     unshare,
 )
-from grader.tfenv import quiet_tensorflow
 
 
 def _own_namespaces() -> str:
@@ -99,10 +99,10 @@ for _codec in pkgutil.iter_modules(encodings.__path__):
     with contextlib.suppress(ImportError):  # mbcs and oem exist on Windows only
         importlib.import_module(f"encodings.{_codec.name}")
 
-import grader.runtime.agent  # noqa: E402
-import grader.runtime.describe  # noqa: E402
-import grader.runtime.functions  # noqa: E402
-import grader.runtime.loader  # noqa: E402, F401
+import grader.student.agent  # noqa: E402
+import grader.student.describe  # noqa: E402
+import grader.student.functions  # noqa: E402
+import grader.student.loader  # noqa: E402, F401
 from grader.sandbox.cgroups import CgroupHost, ChildCgroup  # noqa: E402
 from grader.sandbox.child import run_child  # noqa: E402
 from grader.sandbox.warmup import can_warm_up, warm_up  # noqa: E402

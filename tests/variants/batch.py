@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import tests.variants as variants_package
-from grader.config import load_config
-from grader.local import open_local
-from grader.plugin import StudentJob, TestRecord
-from grader.runner import run_graders
-from grader.tfenv import gpu_visible_in_process
+from grader.course.config import load_config
+from grader.grading.local import open_local
+from grader.grading.plugin import StudentJob, TestRecord
+from grader.grading.runner import run_graders
+from grader.course.tfenv import gpu_visible_in_process
 from tests.variants import Variant
 
 ROOT = Path(__file__).resolve().parents[2]

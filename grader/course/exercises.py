@@ -1,0 +1,69 @@
+"""The fixed list of exercises: ids, titles and file names, shared by every part of the kit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.course.messages import NOTEBOOK_PREFERRED, Msg
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title_ko: str
+    title_en: str
+
+    @property
+    def module_file(self) -> str:
+        return f"{self.id}.py"
+
+    @property
+    def notebook_file(self) -> str:
+        return f"{self.id}.ipynb"
+
+    def title(self, language: str) -> str:
+        return self.title_en if language == "en" else self.title_ko
+
+
+EXERCISES: tuple[Exercise, ...] = (
+    Exercise("ex01_tensors", "상수 텐서와 변수", "Constant tensors and variables"),
+    Exercise("ex02_assign", "변수에 값 할당하기", "Assigning values to variables"),
+    Exercise("ex03_tensor_ops", "텐서 연산", "Tensor operations"),
+    Exercise("ex04_gradient_tape", "그레이디언트 테이프", "GradientTape"),
+    Exercise("ex05_second_order", "이계도 그레이디언트", "Second-order gradients"),
+    Exercise("ex06_linear_classifier", "선형 분류기", "A linear classifier"),
+    Exercise("ex07_devices", "CPU와 GPU", "CPU and GPU"),
+)
+
+EXERCISE_IDS: tuple[str, ...] = tuple(e.id for e in EXERCISES)
+BY_ID: dict[str, Exercise] = {e.id: e for e in EXERCISES}
+
+
+def resolve(names: list[str] | None) -> list[Exercise]:
+    """Map user-typed names (``ex04``, ``ex04_gradient_tape``, ``4``) to exercises.
+
+    Raises ``KeyError`` naming the first unknown name, so the CLI can print it.
+    """
+    if not names:
+        return list(EXERCISES)
+    chosen: list[Exercise] = []
+    for name in names:
+        key = name.strip().removesuffix(".py").removesuffix(".ipynb")
+        if key.isdigit():
+            key = f"ex{int(key):02d}"
+        matches = [e for e in EXERCISES if e.id == key or e.id.split("_", 1)[0] == key]
+        if not matches:
+            raise KeyError(name)
+        chosen.extend(m for m in matches if m not in chosen)
+    return chosen
+
+
+def find_exercise_file(folder: Path, exercise: str) -> tuple[Path | None, tuple[Msg, ...]]:
+    """The file to grade for ``exercise``: the notebook wins over the module when both exist."""
+    notebook, module = folder / f"{exercise}.ipynb", folder / f"{exercise}.py"
+    if notebook.is_file():
+        return notebook, (NOTEBOOK_PREFERRED,) if module.is_file() else ()
+    if module.is_file():
+        return module, ()
+    return None, ()

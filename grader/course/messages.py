@@ -1,0 +1,113 @@
+"""Bilingual feedback text: every message exists in Korean (default) and English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from grader.wire.protocol import StudentFailure
+
+
+@dataclass(frozen=True)
+class Msg:
+    ko: str
+    en: str
+
+    def render(self, language: str) -> str:
+        return self.en if language == "en" else self.ko
+
+
+def failure_message(failure: StudentFailure) -> Msg:
+    """What to tell a student whose code failed instead of returning a value."""
+    exc = f"{failure.exc_type}: {failure.message}".strip(": ")
+    detail = f"\n{failure.detail}" if failure.detail else ""
+    match failure.category:
+        case "not_implemented":
+            return Msg(
+                "아직 구현하지 않았습니다: NotImplementedError가 발생했습니다. "
+                "'여기에 코드를 작성하세요' 부분을 채워 보세요.",
+                "Not implemented yet: NotImplementedError was raised. "
+                "Fill in the part marked 'write your code here'.",
+            )
+        case "missing":
+            return Msg(
+                f"`{failure.message}`을(를) 찾을 수 없습니다. 이름을 바꾸거나 지우지 않았는지 "
+                "확인하세요.",
+                f"`{failure.message}` is not defined. Check that it was not renamed or removed.",
+            )
+        case "timeout":
+            return Msg(
+                f"제한 시간 안에 끝나지 않았습니다 ({failure.message}). 무한 루프가 없는지, "
+                "반복 횟수가 너무 크지 않은지 확인하세요.",
+                f"Did not finish within the time limit ({failure.message}). Look for an endless "
+                "loop or a very large number of iterations.",
+            )
+        case "memory":
+            return Msg(
+                "메모리 한도를 넘었습니다. 너무 큰 텐서나 리스트를 만들지 않았는지 확인하세요.",
+                "The memory limit was exceeded. Check for huge tensors or lists.",
+            )
+        case "crash":
+            return Msg(
+                f"코드를 실행하던 프로세스가 비정상 종료되었습니다 ({failure.message}). "
+                "os._exit, sys.exit 같은 호출이 없는지 확인하세요.",
+                f"The process running your code ended abnormally ({failure.message}). "
+                "Check for calls such as os._exit or sys.exit.",
+            )
+        case "sandbox":
+            return SANDBOX_FAILED
+        case "too_large":
+            return Msg(
+                f"반환값이 너무 커서 채점할 수 없습니다 ({failure.message}).",
+                f"The returned value is too large to grade ({failure.message}).",
+            )
+        case "no_file":
+            return MISSING_FILE
+        case "load":
+            if failure.exc_type in ("SyntaxError", "IndentationError", "TabError"):
+                return Msg(
+                    f"파일에 문법 오류가 있어 불러올 수 없습니다: {exc}{detail}",
+                    f"The file has a syntax error and cannot be loaded: {exc}{detail}",
+                )
+            return Msg(
+                f"파일을 불러오는 중 오류가 발생했습니다: {exc}{detail}",
+                f"Loading the file failed: {exc}{detail}",
+            )
+        case _:
+            return Msg(
+                f"코드 실행 중 예외가 발생했습니다: {exc}{detail}",
+                f"Your code raised an exception: {exc}{detail}",
+            )
+
+
+MISSING_FILE = Msg(
+    "제출된 파일이 없습니다. 이 연습문제는 0점입니다.",
+    "No file was submitted for this exercise; it scores 0.",
+)
+PROTOCOL_ERROR = Msg(
+    "코드가 돌려준 값을 채점할 수 없습니다: 값의 모양(shape)이나 크기가 말이 되지 않거나, "
+    "채점기와 주고받는 응답이 조작되었습니다. 반환값을 확인하세요.",
+    "The value your code returned cannot be graded: its shape or size is impossible, or the "
+    "answer exchanged with the grader was tampered with. Check what your function returns.",
+)
+SANDBOX_FAILED = Msg(
+    "채점 환경(샌드박스)을 준비하지 못해 이 테스트를 실행하지 못했습니다. 코드의 문제가 아니니 "
+    "강사에게 알려 주세요.",
+    "The grading sandbox could not be set up, so this test did not run. This is not a problem "
+    "with your code; please tell your instructor.",
+)
+INTERNAL_ERROR = Msg(
+    "채점기 내부 오류입니다. 강사에게 알려 주세요.",
+    "Internal grader error; please tell your instructor.",
+)
+GPU_SKIPPED = Msg(
+    "GPU가 보이지 않아 GPU 테스트를 건너뛰었습니다 (점수는 나머지 테스트에 나뉩니다).",
+    "No GPU is visible, so the GPU test was skipped (its points go to the other tests).",
+)
+GPU_REQUIRED = Msg(
+    "이 과정은 GPU가 필요합니다(grading.gpu: required). 그런데 채점 환경에서 GPU가 보이지 않습니다.",
+    "This course requires a GPU (grading.gpu: required), but none is visible to the grader.",
+)
+NOTEBOOK_PREFERRED = Msg(
+    "같은 연습문제의 .py와 .ipynb가 모두 제출되어 노트북(.ipynb)을 채점했습니다.",
+    "Both .py and .ipynb were submitted for this exercise; the notebook was graded.",
+)

@@ -1,0 +1,217 @@
+"""Checks graders use on ``Value`` records, each failing with a specific bilingual hint.
+
+Graders avoid bare ``assert`` on student values: pytest would print the expected numbers, which
+hidden tests must never reveal. A ``GradeFailure`` carries only the message written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NoReturn
+
+import numpy as np
+import pytest
+
+from grader.course.messages import Msg
+from grader.wire.protocol import Value
+
+_KIND_KO = {
+    "tensor": "상수 텐서(tf.Tensor)",
+    "variable": "변수(tf.Variable)",
+    "ndarray": "NumPy 배열",
+    "float": "파이썬 실수(float)",
+    "int": "파이썬 정수(int)",
+    "bool": "불리언(bool)",
+    "str": "문자열",
+    "none": "None(반환값 없음)",
+    "list": "리스트",
+    "tuple": "튜플",
+    "class": "클래스",
+    "figure": "matplotlib Figure",
+    "object": "다른 객체",
+}
+_KIND_EN = {
+    "tensor": "a constant tensor (tf.Tensor)",
+    "variable": "a variable (tf.Variable)",
+    "ndarray": "a NumPy array",
+    "float": "a Python float",
+    "int": "a Python int",
+    "bool": "a bool",
+    "str": "a string",
+    "none": "None (nothing returned)",
+    "list": "a list",
+    "tuple": "a tuple",
+    "class": "a class",
+    "figure": "a matplotlib Figure",
+    "object": "some other object",
+}
+
+
+RETURNED = Msg("반환값", "The returned value")
+
+
+class GradeFailure(AssertionError):
+    """A failed check, with the feedback shown to the student."""
+
+    def __init__(self, message: Msg):
+        super().__init__(message.en)
+        self.message = message
+
+
+def fail(ko: str, en: str) -> NoReturn:
+    raise GradeFailure(Msg(ko, en))
+
+
+def check(condition: bool, ko: str, en: str) -> None:
+    if not condition:
+        fail(ko, en)
+
+
+def points(weight: float, ko: str, en: str) -> pytest.MarkDecorator:
+    """Mark a grader test with its relative weight and its title in both languages.
+
+    Weights are relative: an exercise's course.yml points are split over the tests that run.
+    """
+
+    def decorate(func):  # type: ignore[no-untyped-def]
+        func = pytest.mark.points(weight)(func)
+        return pytest.mark.title(ko=ko, en=en)(func)
+
+    return decorate  # type: ignore[return-value]
+
+
+def describe_kind(value: Value) -> Msg:
+    return Msg(
+        f"{_KIND_KO.get(value.kind, value.kind)} ({value.type_name})",
+        f"{_KIND_EN.get(value.kind, value.kind)} ({value.type_name})",
+    )
+
+
+def expect_kind(value: Value, kinds: Sequence[str], what: Msg) -> None:
+    """Fail with a hint when ``value`` is not one of ``kinds`` (e.g. a NumPy array for a tensor)."""
+    if value.kind in kinds:
+        return
+    want_ko = " 또는 ".join(_KIND_KO[k] for k in kinds)
+    want_en = " or ".join(_KIND_EN[k] for k in kinds)
+    got = describe_kind(value)
+    hint_ko, hint_en = "", ""
+    if value.kind == "ndarray" and "tensor" in kinds:
+        hint_ko = " .numpy()나 np 함수를 쓰지 말고 텐서플로 연산의 결과를 그대로 반환하세요."
+        hint_en = " Return the TensorFlow op's result itself, without .numpy() or np functions."
+    elif value.kind == "none":
+        hint_ko = " 아직 값을 채우지 않았거나 return 문이 빠진 것 같습니다."
+        hint_en = " It looks unfilled, or a return statement is missing."
+    elif value.kind == "variable" and "tensor" in kinds:
+        hint_ko = " 여기서는 값이 바뀌지 않는 상수 텐서가 필요합니다."
+        hint_en = " A constant (immutable) tensor is needed here."
+    elif value.kind == "tensor" and kinds == ("variable",):
+        hint_ko = " tf.Variable(...)로 감싸야 값을 바꿀 수 있는 변수가 됩니다."
+        hint_en = " Wrap it in tf.Variable(...) to get a mutable variable."
+    fail(
+        f"{what.ko}은(는) {want_ko}여야 하는데 {got.ko}입니다.{hint_ko}",
+        f"{what.en} should be {want_en}, but it is {got.en}.{hint_en}",
+    )
+
+
+def expect_shape(value: Value, shape: Sequence[int], what: Msg) -> None:
+    got = tuple(value.shape) if value.shape is not None else None
+    if got is None and value.array is not None:
+        got = tuple(value.array.shape)
+    if got != tuple(shape):
+        fail(
+            f"{what.ko}의 shape이 {tuple(shape)}이어야 하는데 {got}입니다.",
+            f"{what.en} should have shape {tuple(shape)}, but it has {got}.",
+        )
+
+
+def expect_dtype(value: Value, dtype: str, what: Msg) -> None:
+    if value.dtype != dtype:
+        fail(
+            f"{what.ko}의 dtype이 {dtype}이어야 하는데 {value.dtype}입니다.",
+            f"{what.en} should have dtype {dtype}, but it has {value.dtype}.",
+        )
+
+
+def expect_tensor(
+    value: Value,
+    shape: Sequence[int] | None = None,
+    *,
+    what: Msg = RETURNED,
+    kinds: Sequence[str] = ("tensor",),
+    dtype: str | None = "float32",
+) -> np.ndarray:
+    """Check kind, shape and dtype; return the numbers for comparison."""
+    expect_kind(value, tuple(kinds), what)
+    if shape is not None:
+        expect_shape(value, shape, what)
+    if dtype is not None:
+        expect_dtype(value, dtype, what)
+    return value.numpy()
+
+
+def scalar(value: Value, what: Msg = RETURNED) -> float:
+    """The single number in a scalar tensor, NumPy scalar or Python number."""
+    if value.array is None or value.array.size != 1:
+        shape = value.shape if value.shape is not None else "—"
+        fail(
+            f"{what.ko}은(는) 숫자 하나(스칼라)여야 하는데 {describe_kind(value).ko}, shape {shape}입니다.",
+            f"{what.en} should be a single number (scalar), but it is "
+            f"{describe_kind(value).en} with shape {shape}.",
+        )
+    return float(value.array.reshape(()))
+
+
+def distinct_index(rng: np.random.Generator, shape: Sequence[int]) -> tuple[int, ...]:
+    """An index into ``shape`` that no typical indexing mistake reaches by accident.
+
+    Every component is at least 1 (dropping or zeroing one changes the element), the
+    components differ from each other (reversing or permuting them changes it) and none equals
+    the flat position (``np.put`` and ``.flat`` with the tuple change other elements). Every
+    axis of a multi-dimensional ``shape`` needs at least ``ndim + 1`` entries for that.
+    """
+    strides = np.cumprod((1, *shape[:0:-1]))[::-1]
+    for _ in range(1000):
+        index = tuple(int(rng.integers(1, n)) for n in shape)
+        flat = int(np.dot(index, strides))
+        if len(set(index)) == len(index) and (len(index) == 1 or flat not in index):
+            return index
+    raise ValueError(f"no distinct index fits the shape {tuple(shape)}")
+
+
+def close_enough(
+    actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-4, atol: float = 1e-5
+) -> bool:
+    """Same shape and the same numbers within ``expect_close``'s tolerance; for graders that
+    recognise a typical mistake by comparing with what that mistake would have produced."""
+    return actual.shape == expected.shape and bool(
+        np.allclose(actual, expected, rtol=rtol, atol=atol)
+    )
+
+
+def expect_close(
+    actual: np.ndarray,
+    expected: np.ndarray,
+    hint: Msg,
+    *,
+    rtol: float = 1e-4,
+    atol: float = 1e-5,
+) -> None:
+    """Compare numbers; on mismatch show the hint (never the expected numbers)."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if actual.shape != expected.shape:
+        fail(
+            f"값의 shape이 {expected.shape}이어야 하는데 {actual.shape}입니다. {hint.ko}",
+            f"The values should have shape {expected.shape}, but have {actual.shape}. {hint.en}",
+        )
+    if not np.all(np.isfinite(actual)):
+        fail(
+            f"값에 NaN 또는 무한대가 있습니다. {hint.ko}",
+            f"The values contain NaN or infinity. {hint.en}",
+        )
+    if not np.allclose(actual, expected, rtol=rtol, atol=atol):
+        wrong = int(np.sum(~np.isclose(actual, expected, rtol=rtol, atol=atol)))
+        fail(
+            f"값이 올바르지 않습니다 ({actual.size}개 중 {wrong}개가 다름). {hint.ko}",
+            f"The values are wrong ({wrong} of {actual.size} differ). {hint.en}",
+        )

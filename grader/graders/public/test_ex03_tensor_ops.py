@@ -1,0 +1,164 @@
+"""Public checks for ex03_tensor_ops: element-wise ops, the dot product and listing 3-9."""
+
+import numpy as np
+
+from grader.course.messages import Msg
+from grader.graders.checks import close_enough, expect_close, expect_tensor, fail, points
+from grader.wire.protocol import Const
+
+EXERCISE = "ex03_tensor_ops"
+
+
+def small_shape(rng: np.random.Generator) -> tuple[int, ...]:
+    return tuple(int(n) for n in rng.integers(2, 6, size=rng.integers(1, 4)))
+
+
+def f32(array: np.ndarray) -> np.ndarray:
+    return np.asarray(array, dtype=np.float32)
+
+
+@points(1, "square: 원소별 제곱", "square: element-wise square")
+def test_square(submission, rng):
+    x = f32(rng.normal(size=small_shape(rng)) * 3)
+    values = expect_tensor(submission.call("square", Const(x)), x.shape)
+    expect_close(
+        values,
+        x**2,
+        Msg("tf.square로 각 원소를 제곱하세요.", "Square every element with tf.square."),
+    )
+
+
+@points(1, "sqrt: 원소별 제곱근", "sqrt: element-wise square root")
+def test_sqrt(submission, rng):
+    x = f32(rng.uniform(0.1, 10.0, size=small_shape(rng)))
+    values = expect_tensor(submission.call("sqrt", Const(x)), x.shape)
+    expect_close(
+        values,
+        np.sqrt(x),
+        Msg(
+            "tf.sqrt로 각 원소의 제곱근을 구하세요.",
+            "Take the square root of every element with tf.sqrt.",
+        ),
+    )
+
+
+@points(1, "add: 원소별 덧셈 (브로드캐스팅 포함)", "add: element-wise sum (with broadcasting)")
+def test_add(submission, rng):
+    rows, cols = (int(n) for n in rng.integers(2, 6, size=2))
+    a = f32(rng.normal(size=(rows, cols)))
+    hint = Msg(
+        "두 텐서를 원소별로 더하세요 (a + b 또는 tf.add).",
+        "Add the two tensors element-wise (a + b or tf.add).",
+    )
+    for b in (f32(rng.normal(size=(rows, cols))), f32(rng.normal(size=(cols,)))):
+        values = expect_tensor(submission.call("add", Const(a), Const(b)), (rows, cols))
+        expect_close(values, a + b, hint)
+
+
+@points(
+    1, "multiply: 원소별 곱셈 (브로드캐스팅 포함)", "multiply: element-wise product (broadcasting)"
+)
+def test_multiply(submission, rng):
+    rows, cols = (int(n) for n in rng.integers(2, 6, size=2))
+    a = f32(rng.normal(size=(rows, cols)))
+    for b in (f32(rng.normal(size=(rows, cols))), f32(rng.normal(size=(rows, 1)))):
+        values = expect_tensor(submission.call("multiply", Const(a), Const(b)), (rows, cols))
+        if close_enough(values, a + b):
+            fail(
+                "원소별 곱 대신 덧셈을 했습니다. a * b 또는 tf.multiply를 쓰세요.",
+                "You added instead of multiplying. Use a * b or tf.multiply.",
+            )
+        expect_close(
+            values,
+            a * b,
+            Msg(
+                "두 텐서를 원소별로 곱하세요 (a * b 또는 tf.multiply).",
+                "Multiply element-wise (a * b or tf.multiply).",
+            ),
+        )
+
+
+MATMUL_NOT_ELEMENTWISE = Msg(
+    "원소별 곱(a * b)을 계산했습니다. matmul은 행과 열을 곱해 더하는 점곱이어야 합니다: "
+    "tf.matmul(a, b)를 쓰세요.",
+    "You computed the element-wise product (a * b). matmul must be the dot product (rows times "
+    "columns, summed): use tf.matmul(a, b).",
+)
+
+
+@points(2, "matmul: 두 행렬의 점곱", "matmul: the dot product of two matrices")
+def test_matmul(submission, rng):
+    n = int(rng.integers(2, 6))
+    a, b = f32(rng.normal(size=(n, n))), f32(rng.normal(size=(n, n)))
+    values = expect_tensor(submission.call("matmul", Const(a), Const(b)), (n, n))
+    if close_enough(values, a * b):
+        fail(MATMUL_NOT_ELEMENTWISE.ko, MATMUL_NOT_ELEMENTWISE.en)
+    if close_enough(values, b @ a):
+        fail(
+            "곱하는 순서가 바뀌었습니다. 점곱은 순서에 따라 결과가 달라집니다: tf.matmul(a, b).",
+            "The order is swapped; the dot product depends on order: tf.matmul(a, b).",
+        )
+    expect_close(
+        values,
+        a @ b,
+        Msg("tf.matmul(a, b)로 점곱을 구하세요.", "Compute the dot product with tf.matmul(a, b)."),
+    )
+    m, k, p = (int(x) for x in rng.integers(2, 6, size=3))
+    a, b = f32(rng.normal(size=(m, k))), f32(rng.normal(size=(k, p)))
+    values = expect_tensor(submission.call("matmul", Const(a), Const(b)), (m, p))
+    expect_close(
+        values,
+        a @ b,
+        Msg(
+            "(m, k) 행렬과 (k, n) 행렬의 점곱은 (m, n) 행렬입니다.",
+            "An (m, k) by (k, n) dot product is an (m, n) matrix.",
+        ),
+    )
+
+
+def listing_3_9_expected(a: np.ndarray) -> np.ndarray:
+    b = a**2
+    c = np.sqrt(a)
+    d = b + c
+    e = a @ b
+    return e * d
+
+
+def diagnose_listing(values: np.ndarray, a: np.ndarray) -> None:
+    """Name the step of listing 3-9 a wrong answer got wrong (square ``a`` of size > 1)."""
+    b = a**2
+    d = b + np.sqrt(a)
+    if close_enough(values, (a * b) * d):
+        fail(
+            "e = a·b 단계에서 원소별 곱(*)을 썼습니다. 이 단계는 점곱이므로 tf.matmul(a, b)를 "
+            "써야 합니다.",
+            "The step e = a·b used the element-wise product (*). It is a dot product: use "
+            "tf.matmul(a, b).",
+        )
+    if close_enough(values, a @ b):
+        fail(
+            "마지막 단계 e *= d (e와 d의 원소별 곱)를 빠뜨렸나요?",
+            "Did you forget the last step, e *= d (the element-wise product of e and d)?",
+        )
+    if close_enough(values, (a @ b) @ d):
+        fail(
+            "e *= d는 점곱이 아니라 원소별 곱입니다. e = e * d로 계산하세요.",
+            "e *= d is an element-wise product, not a dot product: compute e = e * d.",
+        )
+
+
+@points(2, "listing_3_9: 코드 3-9의 결과 e", "listing_3_9: the result e of listing 3-9")
+def test_listing_3_9(submission, rng):
+    n = int(rng.integers(2, 6))
+    a = f32(rng.uniform(0.2, 2.0, size=(n, n)))
+    values = expect_tensor(submission.call("listing_3_9", Const(a)), (n, n))
+    diagnose_listing(values, a)
+    expect_close(
+        values,
+        listing_3_9_expected(a),
+        Msg(
+            "b = a의 제곱, c = a의 제곱근, d = b + c, e = a와 b의 점곱, e *= d 순서로 "
+            "계산했는지 확인하세요.",
+            "Check the steps: b = a squared, c = sqrt(a), d = b + c, e = a dot b, e *= d.",
+        ),
+    )

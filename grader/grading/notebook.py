@@ -1,0 +1,176 @@
+"""Graders inside a notebook: the code behind the nbgrader test cells.
+
+A test cell is one call, ``run_tests("ex01_tensors", globals(), points=4.375)``. It runs the
+exercise's public (or hidden) graders in this kernel against the functions the notebook defined,
+prints a short report and returns the points earned, so that the cell's value is nbgrader's
+partial credit: ``points × passed weight / weight of the tests that ran``.
+
+nbgrader gives a test cell zero as soon as the cell wrote anything to stderr. TensorFlow writes
+log lines there (C++ logs straight to file descriptor 2, absl and Python warnings to
+``sys.stderr``), often on the first operation, which in a notebook happens inside the test cell.
+So while the graders run, both are captured; pure log noise is dropped, anything else is shown
+on stdout, where it is visible but cannot zero the cell. A student's failing code is reported by
+the graders themselves, never through stderr.
+
+The student's code runs in this very process (``grader.grading.local.open_namespace``): fine for
+self-checks and for nbgrader's own (stock, trusting) autograde; the sandboxed engine is the
+secure path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from grader.course.config import ConfigError, CourseConfig, CourseInfo, find_config, load_config
+from grader.course.exercises import EXERCISE_IDS
+from grader.grading.plugin import StudentJob, TestRecord
+from grader.wire.lognoise import strip_log_noise
+
+NOTEBOOK_STUDENT = "notebook"  # seed label: every notebook run draws the same inputs
+
+
+@contextlib.contextmanager
+def _captured_stderr() -> Iterator[io.StringIO]:
+    """Capture fd 2 and ``sys.stderr`` (and warnings) into the yielded buffer."""
+    buffer = io.StringIO()
+    with tempfile.TemporaryFile(mode="w+b") as spill:
+        sys.stderr.flush()
+        saved_fd = os.dup(2)
+        os.dup2(spill.fileno(), 2)
+        try:
+            with (
+                contextlib.redirect_stderr(buffer),
+                warnings.catch_warnings(record=True) as caught,
+            ):
+                warnings.simplefilter("default")
+                yield buffer
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved_fd, 2)
+            os.close(saved_fd)
+            spill.seek(0)
+            buffer.write(spill.read().decode("utf-8", "replace"))
+            for warning in caught:
+                buffer.write(warnings.formatwarning(
+                    warning.message, warning.category, warning.filename, warning.lineno, ""
+                ))  # fmt: skip
+
+
+def default_config(language: str = "ko") -> CourseConfig:
+    """The settings notebooks are graded with where no course.yml is found (a student's release
+    folder may have none): default limits and seed; each test cell carries its own points."""
+    return CourseConfig(
+        course=CourseInfo(id="notebook", language=language),
+        exercises={exercise: {"points": 1.0} for exercise in EXERCISE_IDS},
+    )
+
+
+def _config(language: str | None) -> CourseConfig:
+    """course.yml from the working directory or a parent (the nbgrader course root holds one),
+    else ``default_config``."""
+    try:
+        config = load_config(find_config())
+    except ConfigError:
+        config = default_config(language or "ko")
+    if language and language != config.course.language:
+        course = config.course.model_copy(update={"language": language})
+        config = config.model_copy(update={"course": course})
+    return config
+
+
+def earned_points(points: float, records: list[TestRecord]) -> float:
+    """``points × passed weight / weight of the tests that ran``, never above ``points``."""
+    ran = [r for r in records if r.status != "skipped"]
+    total = sum(r.weight for r in ran)
+    passed = sum(r.weight for r in ran if r.status == "passed")
+    if total == 0 or passed == total:
+        return float(points)
+    return min(float(points), round(points * passed / total, 4))
+
+
+_TEXT = {
+    "ko": {
+        "public": "공개 테스트",
+        "hidden": "숨겨진 테스트",
+        "summary": "{label} · {exercise}: {passed}/{ran}개 통과 → {score:g}/{points:g}점",
+        "skipped": "건너뜀",
+        "output": "테스트 중 stderr에 나온 출력 (점수에는 영향 없음):",
+    },
+    "en": {
+        "public": "Public tests",
+        "hidden": "Hidden tests",
+        "summary": "{label} · {exercise}: {passed}/{ran} passed → {score:g}/{points:g} points",
+        "skipped": "skipped",
+        "output": "Output on stderr during the tests (does not affect the score):",
+    },
+}
+
+
+def format_report(
+    exercise: str,
+    records: list[TestRecord],
+    points: float,
+    score: float,
+    visibility: str,
+    language: str,
+) -> str:
+    """A few lines: one summary, then one line per test with the hint of each failure."""
+    text = _TEXT["en" if language == "en" else "ko"]
+    ran = [r for r in records if r.status != "skipped"]
+    lines = [text["summary"].format(
+        label=text[visibility], exercise=exercise, passed=sum(r.status == "passed" for r in ran),
+        ran=len(ran), score=score, points=points,
+    )]  # fmt: skip
+    for record in records:
+        mark = {"passed": "✓", "failed": "✗", "skipped": "-"}[record.status]
+        title = record.title.render(language)
+        if record.status == "skipped":
+            title = f"{title} ({text['skipped']})"
+        lines.append(f"  {mark} {title}")
+        if record.status == "failed" and record.message is not None:
+            message = record.message.render(language).replace("\n", "\n      ")
+            lines.append(f"      {message}")
+    return "\n".join(lines)
+
+
+def run_tests(
+    exercise: str,
+    namespace: dict[str, Any],
+    *,
+    points: float,
+    visibility: Literal["public", "hidden"] = "public",
+    language: str | None = None,
+) -> float:
+    """Run one exercise's graders on ``namespace`` (a notebook's ``globals()``).
+
+    Prints the report and returns the points earned out of ``points`` (the cell's points).
+    Raises ``GraderUnavailable`` when the graders themselves are missing, e.g. hidden graders in
+    a student's environment, which must not pass as a score.
+    """
+    from grader.course.tfenv import gpu_visible_in_process, quiet_tensorflow
+    from grader.grading.local import (
+        open_namespace,  # imports TensorFlow: only where a kernel runs tests
+    )
+    from grader.grading.runner import run_graders
+
+    quiet_tensorflow()
+    config = _config(language)
+    job = StudentJob(NOTEBOOK_STUDENT, lambda name: open_namespace(name, namespace))
+    with _captured_stderr() as stderr:
+        gpu = config.grading.gpu != "off" and gpu_visible_in_process()
+        run_graders(config, [exercise], [visibility], [job], gpu_visible=gpu)
+    records = [r for r in job.records if r.exercise == exercise]
+    score = earned_points(points, records)
+    print(format_report(exercise, records, points, score, visibility, config.course.language))
+    leftover = strip_log_noise(stderr.getvalue())
+    if leftover:
+        print(f"\n{_TEXT['en' if config.course.language == 'en' else 'ko']['output']}")
+        print(leftover[-4000:].rstrip())
+    return score

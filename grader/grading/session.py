@@ -1,0 +1,72 @@
+"""Sandboxed grading outside a batch: one zygote, reused for student after student.
+
+``course grade`` has its own worker pool; this serves callers that receive one submission at a
+time, such as nbgrader's autograde (``grader.nbgrader.secure``). The calling process runs the
+graders and so must be trusted; student code still runs only in sandbox children.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+
+from grader.course.config import CourseConfig
+from grader.grading.plugin import StudentJob, TestRecord, derive_seed
+from grader.grading.results import ExerciseRun
+from grader.grading.runner import run_graders
+from grader.sandbox.remote import StudentSandbox, ZygoteClient, open_recorded, settings_for
+
+
+class SandboxSession:
+    """A warm zygote and the sandbox settings of one worker ``slot``.
+
+    ``seed_label``, when given, replaces the student id in every seed: the graders' random
+    inputs and the child's random state. ``course grade`` leaves it unset (inputs differ per
+    student); nbgrader's test cells seed every notebook with ``grader.grading.notebook.NOTEBOOK_STUDENT``,
+    so the sandboxed autograde passes that label to draw the very same inputs and give an honest
+    notebook the same score as the stock path.
+    """
+
+    def __init__(
+        self,
+        config: CourseConfig,
+        hide: tuple[str, ...],
+        *,
+        gpu: bool,
+        slot: int = 0,
+        seed_label: str | None = None,
+    ) -> None:
+        self.config = config
+        self.gpu = gpu
+        self.settings = settings_for(config, slot, hide, gpu)
+        self.seed_label = seed_label
+        self._zygote: ZygoteClient | None = None
+
+    def grade(
+        self, student: str, folder: Path, exercises: Sequence[str]
+    ) -> tuple[list[TestRecord], dict[str, ExerciseRun]]:
+        """Run the public and hidden graders of ``exercises`` on the files in ``folder``."""
+        if self._zygote is not None and self._zygote.process.poll() is not None:
+            self.close()  # the zygote died (e.g. killed by the OOM killer): start a new one
+        if self._zygote is None:
+            self._zygote = ZygoteClient(gpu=self.gpu)
+        label = self.seed_label or student
+        sandbox = StudentSandbox(
+            self._zygote, self.settings, derive_seed(self.config.course.seed, label)
+        )
+        runs: dict[str, ExerciseRun] = {}
+        opener = partial(open_recorded, sandbox, folder, runs, self.config.course.language)
+        job = StudentJob(label, opener)
+        try:
+            run_graders(
+                self.config, list(exercises), ["public", "hidden"], [job], gpu_visible=self.gpu
+            )
+        finally:
+            sandbox.close()
+        return job.records, runs
+
+    def close(self) -> None:
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
