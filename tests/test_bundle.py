@@ -161,3 +161,46 @@ def test_visible_test_cell_with_only_the_student_package(
         results[student] = (float(value.data["text/plain"]), cell.metadata.nbgrader.points)
     assert results["stub"][0] == 0
     assert results["reference"][0] == results["reference"][1] > 0
+
+
+def test_the_wheel_is_the_package_without_whole_instructor_folders(bundle: Path, root: Path):
+    """The wheel is defined by folders, not by a list of files: every file of the package
+    outside the instructor-only folders ships, and nothing else does."""
+    (wheel,) = (bundle / "wheels").glob("*.whl")
+    shipped = {n for n in zipfile.ZipFile(wheel).namelist() if n.startswith("grader/")}
+    package = root / "grader"
+    expected = {
+        path.relative_to(root).as_posix()
+        for path in package.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        and not any(path.is_relative_to(package / part) for part in INSTRUCTOR_ONLY)
+    }  # fmt: skip
+    assert shipped == expected
+
+
+def test_every_shipped_module_imports_from_the_wheel_alone(site: Path) -> None:
+    """No shipped module needs an instructor-only one: imported with only the unpacked wheel
+    and the third-party packages on the path (``-S`` skips this checkout's editable install)."""
+    import site as site_module
+
+    packages = site_module.getsitepackages()[0]
+    probe = (
+        "import importlib, pkgutil, sys, grader\n"
+        "failed = []\n"
+        "for info in pkgutil.walk_packages(grader.__path__, 'grader.'):\n"
+        "    if info.name in ('grader.sandbox.zygote', 'grader.sandbox.gpu_probe'):\n"
+        "        continue  # entry points that start serving when imported\n"
+        "    try:\n"
+        "        importlib.import_module(info.name)\n"
+        "    except Exception as exc:\n"
+        "        failed.append(f'{info.name}: {type(exc).__name__}: {exc}')\n"
+        "print('GRADER_AT', grader.__file__)\n"
+        "print('\\n'.join(failed) or 'ALL IMPORTED')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{site}{os.pathsep}{packages}", **QUIET_ENV}
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", probe], env=env, cwd=site, capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert f"GRADER_AT {site}" in result.stdout, result.stdout + result.stderr[-2000:]
+    assert result.stdout.strip().endswith("ALL IMPORTED"), result.stdout

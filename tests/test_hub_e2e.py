@@ -342,7 +342,9 @@ def type_answers(page, answers: list[str]) -> None:
 
 def hidden_snippets() -> list[str]:
     """Code lines of the hidden graders and the hidden test cell: none may reach a student."""
-    source = (ROOT / "grader" / "graders" / "hidden" / f"test_{EXERCISE}.py").read_text(encoding="utf-8")
+    source = (ROOT / "grader" / "graders" / "hidden" / f"test_{EXERCISE}.py").read_text(
+        encoding="utf-8"
+    )
     tree = ast.parse(source)
     lines = source.splitlines()
     code = [

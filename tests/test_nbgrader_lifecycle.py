@@ -145,7 +145,9 @@ def hidden_grader_lines(exercises: tuple[str, ...]) -> list[str]:
     )  # fmt: skip
     lines = []
     for exercise in exercises:
-        text = (ROOT / "grader" / "graders" / "hidden" / f"test_{exercise}.py").read_text(encoding="utf-8")
+        text = (ROOT / "grader" / "graders" / "hidden" / f"test_{exercise}.py").read_text(
+            encoding="utf-8"
+        )
         lines += [
             ln.strip() for ln in text.splitlines()
             if len(ln.strip()) > 25 and ln.strip() not in shared

@@ -33,7 +33,7 @@ from grader.course.config import CourseConfig
 from grader.course.exercises import EXERCISES
 from grader.nbgrader.config import render_nbgrader_config
 
-INSTRUCTOR_ONLY = ("graders/hidden", "build", "nbgrader")
+INSTRUCTOR_ONLY = ("graders/hidden", "build", "nbgrader")  # whole folders
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
 STUDENT_EXCLUDED_DEPENDENCIES = ("nbgrader", "jupytext")  # instructor tools
 
@@ -53,7 +53,9 @@ def _run(command: list[str], cwd: Path) -> None:
 
 
 def _student_pyproject(root: Path) -> str:
-    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    project = pyproject["project"]
+    package_data = pyproject["tool"]["setuptools"]["package-data"]["grader"]
     name = f"{project['name']}-student"
     deps = [
         d for d in project.get("dependencies", [])
@@ -84,7 +86,7 @@ def _student_pyproject(root: Path) -> str:
         'include = ["grader*"]',
         "",
         "[tool.setuptools.package-data]",
-        'grader = ["grading/*.ini", "reports/templates/*"]',
+        f"grader = {package_data!r}",  # the instructor package's own data files
     ]
     return "\n".join(lines).replace("'", '"') + "\n"
 
