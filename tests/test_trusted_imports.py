@@ -28,7 +28,7 @@ import grader.cli, grader.grading.batch, grader.grading.runner, grader.sandbox.r
 import grader.grading.results, grader.reports.feedback, grader.nbgrader.secure
 for exercise in sys.argv[1:]:
     for visibility in ("public", "hidden"):
-        __import__(f"grader.{visibility}.test_{exercise}")
+        __import__(f"grader.graders.{visibility}.test_{exercise}")
 print("ok")
 """
 
