@@ -121,7 +121,7 @@ def grade(
         raise typer.Exit(2) from None
     finally:
         progress.stop()
-    print_grade_table(out, console)
+    print_grade_table(summary.results, console)
     print_batch_summary(summary, out, gpu, console, errors)
     if not summary.complete:
         raise typer.Exit(3)

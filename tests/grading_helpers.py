@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from grader.course.config import CourseConfig
 from grader.course.tfenv import gpu_visible_in_process
-from grader.grading.local import open_local
-from grader.grading.plugin import StudentJob, TestRecord
-from grader.grading.runner import run_graders
+from grader.grading.plugin import TestRecord
+from grader.grading.student_run import StudentRun, grade_runs
 
 
 def grade_folder(
-    config: CourseConfig, folder: Path, exercises: list[str], student: str = "tester"
+    config: CourseConfig,
+    folder: Path,
+    exercises: list[str],
+    student: str = "tester",
+    *,
+    gpu_visible: bool | None = None,
 ) -> list[TestRecord]:
-    job = StudentJob(student, partial(open_local, folder, output_limit=65536))
-    run_graders(
-        config, exercises, ["public", "hidden"], [job], gpu_visible=gpu_visible_in_process()
-    )
-    return job.records
+    """The public and hidden records of ``exercises``; ``gpu_visible`` defaults to whether this
+    process's TensorFlow sees a GPU."""
+    run = StudentRun.in_process(config, student, folder)
+    gpu = gpu_visible_in_process() if gpu_visible is None else gpu_visible
+    grade_runs(config, exercises, ["public", "hidden"], [run], gpu_visible=gpu)
+    return run.records

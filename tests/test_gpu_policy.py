@@ -7,18 +7,14 @@ visible they really run (and fail on this CPU-only reference run), so they are n
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
 
 from grader.course.config import CourseConfig
 from grader.course.messages import GPU_REQUIRED
 from grader.course.tfenv import gpu_visible_in_process
 from grader.grading import plugin
-from grader.grading.local import open_local
-from grader.grading.plugin import StudentJob
-from grader.grading.runner import run_graders
 from grader.grading.scoring import score_exercise
+from tests.grading_helpers import grade_folder
 
 EXERCISE = "ex07_devices"
 
@@ -30,9 +26,9 @@ def host_gpu() -> bool:
 
 
 def grade(config: CourseConfig, root, *, gpu_visible: bool) -> list[plugin.TestRecord]:
-    job = StudentJob("gpu-policy", partial(open_local, root / "solutions", output_limit=65536))
-    run_graders(config, [EXERCISE], ["public", "hidden"], [job], gpu_visible=gpu_visible)
-    return job.records
+    return grade_folder(
+        config, root / "solutions", [EXERCISE], "gpu-policy", gpu_visible=gpu_visible
+    )
 
 
 def split(

@@ -115,5 +115,5 @@ def test_endless_notebook_is_stopped_by_the_graders_clock(graded: dict) -> None:
     records, seconds = graded["endless"]
     ex01 = [r for r in records if r.exercise == EX01]
     assert ex01 and all(r.status == "failed" for r in ex01)
-    assert all(r.message and "endless loop" in r.message.render("en") for r in ex01)
+    assert all(r.failure_category == "timeout" for r in ex01), [r.message for r in ex01][:1]
     assert seconds < STUDENT_S

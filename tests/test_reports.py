@@ -15,14 +15,12 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from pydantic import ValidationError
 
 from grader.course.exercises import EXERCISE_IDS
-from grader.reports import (
-    load_results,
-    render_class_report,
-    render_feedback,
-    write_class_report,
-)
+from grader.course.messages import INTERNAL_ERROR, rendered
+from grader.grading.results import StudentResult, load_results
+from grader.reports import render_class_report, render_feedback
 from grader.reports.class_report import feedback_href
 from grader.reports.feedback import hidden_hint
 from grader.reports.plots import (
@@ -107,6 +105,9 @@ def make_results(student: str = "김민준", *, with_plot: bool = True) -> dict[
                 "hidden": False,
                 "skipped": False,
                 "gpu": False,
+                "title": "make_ones: 1로 채운 float32 상수 텐서",
+                "failure_category": None,
+                "internal_error": "",
             },
         },
         {
@@ -123,6 +124,9 @@ def make_results(student: str = "김민준", *, with_plot: bool = True) -> dict[
                 "hidden": False,
                 "skipped": False,
                 "gpu": False,
+                "title": "make_zeros: 0",
+                "failure_category": "exception",
+                "internal_error": "",
             },
         },
         {
@@ -139,6 +143,9 @@ def make_results(student: str = "김민준", *, with_plot: bool = True) -> dict[
                 "hidden": True,
                 "skipped": False,
                 "gpu": False,
+                "title": "상수의 그레이디언트",
+                "failure_category": "wrong_answer",
+                "internal_error": "",
             },
         },
         {
@@ -154,6 +161,9 @@ def make_results(student: str = "김민준", *, with_plot: bool = True) -> dict[
                 "hidden": False,
                 "skipped": True,
                 "gpu": True,
+                "title": "GPU에서 행렬 곱",
+                "failure_category": None,
+                "internal_error": "",
             },
         },
     ]
@@ -181,8 +191,17 @@ def make_results(student: str = "김민준", *, with_plot: bool = True) -> dict[
     return results
 
 
+def typed(results: dict[str, Any]) -> StudentResult:
+    """What every reader gets: the results.json data as the typed model."""
+    return StudentResult.model_validate(results)
+
+
+def feedback(results: dict[str, Any], language: str) -> str:
+    return render_feedback(typed(results), language)
+
+
 def test_feedback_escapes_hostile_strings() -> None:
-    page = render_feedback(make_results(student=HOSTILE), "ko")
+    page = feedback(make_results(student=HOSTILE), "ko")
     assert "<script>" not in page
     assert "&lt;script&gt;alert(" in page
     assert "alert('x')" not in page  # quotes are escaped too
@@ -190,7 +209,7 @@ def test_feedback_escapes_hostile_strings() -> None:
 
 
 def test_feedback_shows_statuses_notes_and_output() -> None:
-    page = render_feedback(make_results(), "ko")
+    page = feedback(make_results(), "ko")
     assert "✓" in page and "✗" in page and "건너뜀" in page
     assert "숨겨진 테스트" in page
     assert "노트북(.ipynb)을 채점했습니다" in page
@@ -201,7 +220,7 @@ def test_feedback_shows_statuses_notes_and_output() -> None:
 
 
 def test_hidden_test_output_contains_no_code() -> None:
-    page = render_feedback(make_results(), "ko")
+    page = feedback(make_results(), "ko")
     assert "tape.watch를 호출했나요?" in page
     for leaked in (
         "Traceback",
@@ -222,7 +241,7 @@ def test_hidden_hint_drops_code_only_messages(message: str) -> None:
 
 
 def test_public_test_message_kept_in_full() -> None:
-    page = render_feedback(make_results(), "ko")
+    page = feedback(make_results(), "ko")
     assert "예외가 발생했습니다: &lt;script&gt;" in page
 
 
@@ -260,8 +279,9 @@ def dot(x: float, y: float) -> str:
 
 def assert_only_our_markup(svg: ET.Element, language: str) -> None:
     """Tags, attributes and texts of the figure: only our own shapes, numbers and labels."""
-    labels = set(LABELS[language].values()) | {"x", "y"}
-    labels |= {LABELS[language]["class"].format(k) for k in (0, 1)}
+    shown = rendered(LABELS, language)
+    labels = set(shown.values()) | {"x", "y"}
+    labels |= {shown["class"].format(k) for k in (0, 1)}
     for element in svg.iter():
         assert tag(element) in {"svg", "title", "g", "text", "path", "rect"}, element.tag
         for key, value in element.attrib.items():
@@ -278,7 +298,7 @@ def assert_only_our_markup(svg: ET.Element, language: str) -> None:
 
 
 def test_feedback_plot_is_inline_svg_with_both_panels() -> None:
-    page = render_feedback(make_results(), "ko")
+    page = feedback(make_results(), "ko")
     assert CSP in page
     assert "data:image/png" not in page and "<img" not in page
     svg = svg_of(page)
@@ -309,7 +329,7 @@ def test_feedback_plot_is_inline_svg_with_both_panels() -> None:
 
 
 def test_feedback_plot_in_english() -> None:
-    page = render_feedback(make_results(), "en")
+    page = feedback(make_results(), "en")
     svg = svg_of(page)
     assert svg is not None
     assert_only_our_markup(svg, "en")
@@ -322,7 +342,7 @@ def test_feedback_plot_in_english() -> None:
 
 
 def test_plot_absent_without_data() -> None:
-    page = render_feedback(make_results(with_plot=False), "ko")
+    page = feedback(make_results(with_plot=False), "ko")
     assert svg_of(page) is None
     assert "결정 경계: 내 모델과 참고 답안" not in page
 
@@ -335,7 +355,7 @@ def test_plot_absent_without_data() -> None:
 def test_plot_with_unusable_student_side_still_shows_reference(student: Any, language: str) -> None:
     results = make_results()
     results["extra_data"]["plots"]["decision_boundary"]["student"] = student
-    page = render_feedback(results, language)
+    page = feedback(results, language)
     svg = svg_of(page)
     assert svg is not None
     assert_only_our_markup(svg, language)
@@ -343,7 +363,7 @@ def test_plot_with_unusable_student_side_still_shows_reference(student: Any, lan
     (grey,) = find(mine, "path", **{"class": "dots"})
     assert grey.get("stroke") == "#999999" and len(dots(grey)) == 4
     (notice,) = find(mine, "text", **{"class": "notice"})
-    assert notice.text == LABELS[language]["invalid"]
+    assert notice.text == LABELS["invalid"].render(language)
     assert notice.get("fill") == "#b00020"
     assert {p.get("stroke") for p in find(reference, "path", **{"class": "dots"})} == set(
         CLASS_COLORS
@@ -360,7 +380,7 @@ def test_plot_draws_at_most_600_points_per_panel() -> None:
     boundary["inputs"] = [[i % 97, i % 89] for i in range(count)]
     boundary["student"] = {"colors": [i % 2 for i in range(count)], "line": None}
     boundary["reference"] = {"colors": [0] * count, "line": [list(range(5000)), [1] * 5000]}
-    page = render_feedback(results, "ko")
+    page = feedback(results, "ko")
     svg = svg_of(page)
     assert svg is not None
     assert_only_our_markup(svg, "ko")
@@ -411,7 +431,7 @@ def test_plot_with_hostile_sides_never_breaks_or_leaks(side: Any, language: str)
     boundary = results["extra_data"]["plots"]["decision_boundary"]
     boundary["student"] = side
     boundary["reference"] = copy.deepcopy(side)
-    page = render_feedback(results, language)
+    page = feedback(results, language)
     assert "<script" not in page and "<b>" not in page and "onload" not in page
     svg = svg_of(page)
     assert svg is not None  # the inputs are fine: the figure is drawn, whatever the sides hold
@@ -422,23 +442,30 @@ def test_plot_with_hostile_sides_never_breaks_or_leaks(side: Any, language: str)
 def test_plot_with_hostile_inputs_never_breaks_or_leaks(inputs: Any) -> None:
     results = make_results()
     results["extra_data"]["plots"]["decision_boundary"]["inputs"] = inputs
-    page = render_feedback(results, "ko")
+    page = feedback(results, "ko")
     assert "<script" not in page and "onload" not in page
     svg = svg_of(page)
     if svg is not None:
         assert_only_our_markup(svg, "ko")
 
 
-@pytest.mark.parametrize("plots", [HOSTILE, [HOSTILE], {"decision_boundary": HOSTILE}])
-def test_plot_with_hostile_container_is_left_out(plots: Any) -> None:
+def test_plot_with_hostile_container_is_left_out() -> None:
     results = make_results()
-    results["extra_data"]["plots"] = plots
-    page = render_feedback(results, "ko")
+    results["extra_data"]["plots"] = {"decision_boundary": HOSTILE}
+    page = feedback(results, "ko")
     assert svg_of(page) is None and "<script" not in page
 
 
+@pytest.mark.parametrize("plots", [HOSTILE, [HOSTILE]])
+def test_plots_that_are_not_a_mapping_are_no_result(plots: Any) -> None:
+    results = make_results()
+    results["extra_data"]["plots"] = plots
+    with pytest.raises(ValidationError):
+        typed(results)
+
+
 def test_english_feedback() -> None:
-    page = render_feedback(make_results(), "en")
+    page = feedback(make_results(), "en")
     assert "Grading results" in page and "hidden test" in page and "skipped" in page
     assert '<html lang="en">' in page
 
@@ -454,9 +481,10 @@ def test_class_report_with_non_ascii_names(tmp_path: Path) -> None:
         (folder / "results.json").write_text(json.dumps(results, ensure_ascii=False), "utf-8")
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "results.json").write_text("{not json", "utf-8")
-    loaded = load_results(tmp_path)
-    assert len(loaded) == 4
-    page = write_class_report(tmp_path, "ko").read_text("utf-8")
+    found = [load_results(path) for path in sorted(tmp_path.glob("*/results.json"))]
+    loaded = [result for result in found if result is not None]
+    assert len(found) == 5 and len(loaded) == 4
+    page = render_class_report(loaded, "ko")
     assert f'href="{quote("김민준")}/feedback.html"' in page
     assert 'href="a%20b%2Fc/feedback.html"' in page
     assert "김민준" in page and "<script>" not in page
@@ -472,5 +500,37 @@ def test_feedback_href_is_quoted() -> None:
 
 def test_class_report_empty_and_english() -> None:
     assert "No student has been graded." in render_class_report([], "en")
-    page = render_class_report([copy.deepcopy(make_results())], "en")
+    page = render_class_report([typed(make_results())], "en")
     assert "Class grading report" in page and "Pass rate per test" in page
+
+
+GRADER_BUG = "KeyError: 'expected_grad_of_secret_case' in grader/graders/hidden/x.py:12"
+
+
+def with_grader_bug(student: str = "박지호") -> dict[str, Any]:
+    """A result where one hidden test hit a grader bug: the student is told only that the grader
+    failed; the detail is in ``internal_error``."""
+    results = make_results(student=student)
+    test = results["tests"][2]
+    test["output"] = INTERNAL_ERROR.render("ko")
+    test["extra_data"].update(failure_category="internal", internal_error=GRADER_BUG)
+    return results
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_grader_error_never_reaches_the_student(language: str) -> None:
+    results = with_grader_bug()
+    page = feedback(results, language)
+    assert "expected_grad_of_secret_case" not in page and "KeyError" not in page
+    assert INTERNAL_ERROR.render("ko") in page  # what the student is told instead
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_class_report_lists_grader_errors(language: str) -> None:
+    clean, buggy = typed(make_results(student="김민준")), typed(with_grader_bug(HOSTILE))
+    page = render_class_report([clean, buggy], language)
+    assert 'id="grader-errors"' in page
+    assert "expected_grad_of_secret_case" in page  # the detail, for the instructor
+    assert "test_constant_grad" in page and "ex04_gradient_tape · 상수의 그레이디언트" in page
+    assert f'href="{quote(HOSTILE, safe="")}/feedback.html"' in page and "<script>" not in page
+    assert 'id="grader-errors"' not in render_class_report([clean], language)

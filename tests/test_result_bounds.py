@@ -7,8 +7,6 @@ and no test record is ever dropped.
 
 from __future__ import annotations
 
-import json
-
 from grader.course.exercises import EXERCISE_IDS
 from grader.course.messages import Msg
 from grader.grading.plugin import StudentJob, TestRecord
@@ -39,11 +37,11 @@ def _flooding_student() -> tuple[StudentJob, dict[str, ExerciseRun]]:
 def test_results_of_a_flooding_student_fit_the_cap(config):
     job, runs = _flooding_student()
     results = build_results(job, config, runs, seconds=1.0, gpu=False, seed=1)
-    size = len(json.dumps(results, ensure_ascii=False, indent=1).encode("utf-8"))
+    size = len(results.to_json().encode("utf-8"))
     assert size <= MAX_RESULT_BYTES < 1024 * 1024
-    assert len(results["tests"]) == len(job.records)
-    assert all(t["score"] == 0 and t["max_score"] > 0 for t in results["tests"])
-    assert results["max_score"] == sum(config.points(e) for e in EXERCISE_IDS)
+    assert len(results.tests) == len(job.records)
+    assert all(t.score == 0 and t.max_score > 0 for t in results.tests)
+    assert results.max_score == sum(config.points(e) for e in EXERCISE_IDS)
 
 
 def test_results_of_an_ordinary_student_are_untouched(config):
@@ -56,8 +54,8 @@ def test_results_of_an_ordinary_student_are_untouched(config):
     output.add("hello\n")
     runs = {"ex01_tensors": ExerciseRun(file="ex01_tensors.py", output=output)}
     results = build_results(job, config, runs, seconds=1.0, gpu=False, seed=1)
-    assert results["tests"][0]["output"] == "짧은 메시지"
-    assert results["extra_data"]["exercises"]["ex01_tensors"]["output"] == "hello\n"
+    assert results.tests[0].output == "짧은 메시지"
+    assert results.extra_data.exercises["ex01_tensors"].output == "hello\n"
 
 
 def test_grader_side_paths_never_reach_the_student(config, tmp_path):
@@ -75,6 +73,6 @@ def test_grader_side_paths_never_reach_the_student(config, tmp_path):
     results = build_results(
         job, config, runs, seconds=1.0, gpu=False, seed=1, private_paths=(course_root, prefix)
     )
-    text = json.dumps(results, ensure_ascii=False)
+    text = results.to_json()
     assert course_root not in text and prefix not in text
-    assert "…/lib/python3.11/site-packages/x.py" in results["tests"][0]["output"]
+    assert "…/lib/python3.11/site-packages/x.py" in results.tests[0].output

@@ -14,7 +14,7 @@ import pytest
 
 from grader.course.exercises import EXERCISE_IDS
 from grader.graders.checks import GradeFailure
-from grader.graders.public.test_ex01_tensors import check_uniform_values
+from grader.graders.helpers.ex01_tensors import check_uniform_values
 from tests.variants.batch import (
     REFERENCE,
     STUDENT_NAMES,

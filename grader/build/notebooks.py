@@ -28,6 +28,8 @@ import pytest
 
 from grader.build.stubs import BEGIN
 from grader.course.exercises import BY_ID
+from grader.course.messages import ENGLISH, Msg, language_tag, rendered
+from grader.graders.meta import register_markers, test_meta
 from grader.grading.runner import PYTEST_INI, ROOTDIR, grader_paths
 
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
@@ -58,16 +60,15 @@ class GraderWeights:
 
 
 class _WeightCollector:
-    """pytest plugin that records each collected grader test's weight, as the grading plugin
-    would (``points`` marker, default 1; ``gpu`` marker; public or hidden by module)."""
+    """pytest plugin that records each collected grader test's weight as the grading plugin
+    reads it (``grader.graders.meta.test_meta``)."""
 
     def __init__(self) -> None:
         self.weights: dict[str, dict[str, float]] = {}
         self.errors: list[str] = []
 
     def pytest_configure(self, config: pytest.Config) -> None:
-        for marker in ("points(weight): relative weight", "title(ko, en): name", "gpu: GPU only"):
-            config.addinivalue_line("markers", marker)
+        register_markers(config)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -76,14 +77,10 @@ class _WeightCollector:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
-            module = item.module  # type: ignore[attr-defined]
-            marker = item.get_closest_marker("points")
-            weight = float(marker.args[0]) if marker else 1.0
-            key = "hidden" if ".hidden." in module.__name__ else "public"
-            if item.get_closest_marker("gpu") is not None:
-                key = f"gpu_{key}"
-            sums = self.weights.setdefault(module.EXERCISE, {})
-            sums[key] = sums.get(key, 0.0) + weight
+            meta = test_meta(item)
+            key = f"gpu_{meta.visibility}" if meta.gpu else meta.visibility
+            sums = self.weights.setdefault(meta.exercise, {})
+            sums[key] = sums.get(key, 0.0) + meta.weight
 
 
 def collect_weights(exercises: Sequence[str]) -> dict[str, GraderWeights]:
@@ -123,28 +120,16 @@ def split_points(points: float, weights: GraderWeights) -> tuple[float, float]:
     return public, points - public
 
 
-_TEXT = {
-    "ko": {
-        "heading": "## 테스트",
-        "explain": (
-            "아래 첫 번째 셀은 **공개 테스트**입니다. 위의 함수를 모두 작성한 뒤 실행하면 무엇이 "
-            "맞고 틀렸는지 알려 주고, 이 셀에서 얻은 점수를 마지막 값으로 보여 줍니다 "
-            "(최대 {public:g}점). 그다음 셀은 채점할 때만 채워지는 **숨겨진 테스트** 자리입니다 "
-            "(최대 {hidden:g}점). 제출하기 전에 커널을 다시 시작하고 모든 셀을 실행해 보세요."
-        ),
-        "public": "# 공개 테스트: 위의 함수를 확인합니다. 마지막에 나오는 값이 이 셀의 점수입니다.",
-    },
-    "en": {
-        "heading": "## Tests",
-        "explain": (
-            "The first cell below holds the **public tests**. Run it once every function above "
-            "is written: it tells you what is right and what is wrong, and its value is the "
-            "points this cell earns (at most {public:g}). The cell after it is where the "
-            "**hidden tests** go at grading time (at most {hidden:g} points). Before you submit, "
-            "restart the kernel and run all cells."
-        ),
-        "public": "# Public tests: checks the functions above. The value shown last is the score.",
-    },
+_TEXT: dict[str, Msg] = {
+    "heading": Msg("## 테스트", "## Tests"),
+    "explain": Msg(
+        "아래 첫 번째 셀은 **공개 테스트**입니다. 위의 함수를 모두 작성한 뒤 실행하면 무엇이 맞고 틀렸는지 알려 주고, 이 셀에서 얻은 점수를 마지막 값으로 보여 줍니다 (최대 {public:g}점). 그다음 셀은 채점할 때만 채워지는 **숨겨진 테스트** 자리입니다 (최대 {hidden:g}점). 제출하기 전에 커널을 다시 시작하고 모든 셀을 실행해 보세요.",
+        "The first cell below holds the **public tests**. Run it once every function above is written: it tells you what is right and what is wrong, and its value is the points this cell earns (at most {public:g}). The cell after it is where the **hidden tests** go at grading time (at most {hidden:g} points). Before you submit, restart the kernel and run all cells.",
+    ),
+    "public": Msg(
+        "# 공개 테스트: 위의 함수를 확인합니다. 마지막에 나오는 값이 이 셀의 점수입니다.",
+        "# Public tests: checks the functions above. The value shown last is the score.",
+    ),
 }
 
 
@@ -177,8 +162,8 @@ def _call(exercise: str, points: float, language: str, visibility: str) -> str:
     args = [f'"{exercise}"', "globals()", f"points={points!r}"]
     if visibility == "hidden":
         args.append('visibility="hidden"')
-    if language == "en":
-        args.append('language="en"')
+    if language_tag(language) == ENGLISH:  # Korean, the default, needs no argument
+        args.append(f'language="{ENGLISH}"')
     return f"from grader.grading.notebook import run_tests\n\nrun_tests({', '.join(args)})"
 
 
@@ -189,7 +174,7 @@ def build_notebook(
     if exercise not in BY_ID:
         raise NotebookBuildError(f"unknown exercise {exercise}")
     prefix = exercise.split("_", 1)[0]
-    text = _TEXT["en" if language == "en" else "ko"]
+    text = rendered(_TEXT, language)
     source = jupytext.reads(solution, fmt="py:percent")
     cells: list[nbformat.NotebookNode] = []
     counts = {"md": 0, "setup": 0, "answer": 0}

@@ -123,10 +123,6 @@ class CourseConfig(_Strict):
         assert thresholds is not None  # filled in by the validator
         return thresholds
 
-    @property
-    def total_points(self) -> float:
-        return sum(e.points for e in self.exercises.values())
-
 
 def _describe_errors(error: ValidationError) -> str:
     lines = []

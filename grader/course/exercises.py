@@ -11,8 +11,7 @@ from grader.course.messages import NOTEBOOK_PREFERRED, Msg
 @dataclass(frozen=True)
 class Exercise:
     id: str
-    title_ko: str
-    title_en: str
+    name: Msg  # the exercise's title in both languages
 
     @property
     def module_file(self) -> str:
@@ -23,17 +22,17 @@ class Exercise:
         return f"{self.id}.ipynb"
 
     def title(self, language: str) -> str:
-        return self.title_en if language == "en" else self.title_ko
+        return self.name.render(language)
 
 
 EXERCISES: tuple[Exercise, ...] = (
-    Exercise("ex01_tensors", "상수 텐서와 변수", "Constant tensors and variables"),
-    Exercise("ex02_assign", "변수에 값 할당하기", "Assigning values to variables"),
-    Exercise("ex03_tensor_ops", "텐서 연산", "Tensor operations"),
-    Exercise("ex04_gradient_tape", "그레이디언트 테이프", "GradientTape"),
-    Exercise("ex05_second_order", "이계도 그레이디언트", "Second-order gradients"),
-    Exercise("ex06_linear_classifier", "선형 분류기", "A linear classifier"),
-    Exercise("ex07_devices", "CPU와 GPU", "CPU and GPU"),
+    Exercise("ex01_tensors", Msg("상수 텐서와 변수", "Constant tensors and variables")),
+    Exercise("ex02_assign", Msg("변수에 값 할당하기", "Assigning values to variables")),
+    Exercise("ex03_tensor_ops", Msg("텐서 연산", "Tensor operations")),
+    Exercise("ex04_gradient_tape", Msg("그레이디언트 테이프", "GradientTape")),
+    Exercise("ex05_second_order", Msg("이계도 그레이디언트", "Second-order gradients")),
+    Exercise("ex06_linear_classifier", Msg("선형 분류기", "A linear classifier")),
+    Exercise("ex07_devices", Msg("CPU와 GPU", "CPU and GPU")),
 )
 
 EXERCISE_IDS: tuple[str, ...] = tuple(e.id for e in EXERCISES)

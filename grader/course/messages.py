@@ -1,10 +1,30 @@
-"""Bilingual feedback text: every message exists in Korean (default) and English."""
+"""Bilingual text, one mechanism for all of it: a ``Msg`` holds a sentence in Korean (the
+course's default) and in English, and is rendered in the reader's language where it is shown.
+
+Every student- and instructor-facing string is a ``Msg``: a grader's hint where the check is
+written (``grader.graders.checks``), a module's fixed labels as a catalog (a dict of ``Msg`` by
+key, rendered at once by ``rendered`` for a template), an exercise's title. Why not gettext:
+there are exactly two languages, and the Korean sentence is the one authors write and review
+beside the code it explains (the graders read as the spec), with values interpolated by the
+f-string at that very place; gettext would move the Korean into catalogs keyed by another
+string and add a compile step, for no third language.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from grader.wire.protocol import StudentFailure
+if TYPE_CHECKING:  # only named in annotations: text needs no wire schema
+    from grader.wire.protocol import StudentFailure
+
+ENGLISH, KOREAN = "en", "ko"
+
+
+def language_tag(language: str) -> str:
+    """The language text is shown in: English when asked for, Korean otherwise."""
+    return ENGLISH if language == ENGLISH else KOREAN
 
 
 @dataclass(frozen=True)
@@ -13,7 +33,12 @@ class Msg:
     en: str
 
     def render(self, language: str) -> str:
-        return self.en if language == "en" else self.ko
+        return self.en if language_tag(language) == ENGLISH else self.ko
+
+
+def rendered(catalog: Mapping[str, Msg], language: str) -> dict[str, str]:
+    """A catalog's every message in one language (what a template receives)."""
+    return {key: message.render(language) for key, message in catalog.items()}
 
 
 def failure_message(failure: StudentFailure) -> Msg:

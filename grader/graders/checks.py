@@ -2,15 +2,20 @@
 
 Graders avoid bare ``assert`` on student values: pytest would print the expected numbers, which
 hidden tests must never reveal. A ``GradeFailure`` carries only the message written here.
+
+One message convention (docs/writing-graders.md): a failure is written where it happens, as
+``check(condition, ko, en)`` or ``fail(ko, en)``, Korean first; text a check builds its own
+message around (``what``, ``hint``), a part of a message, or a message used in more than one
+place is a ``Msg(ko, en)``, failed with ``fail(MSG.ko, MSG.en)``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import NoReturn
 
 import numpy as np
-import pytest
 
 from grader.course.messages import Msg
 from grader.wire.protocol import Value
@@ -59,25 +64,14 @@ class GradeFailure(AssertionError):
 
 
 def fail(ko: str, en: str) -> NoReturn:
+    """Fail the test with this feedback, in Korean and in English."""
     raise GradeFailure(Msg(ko, en))
 
 
 def check(condition: bool, ko: str, en: str) -> None:
+    """Fail with this feedback unless ``condition`` holds."""
     if not condition:
         fail(ko, en)
-
-
-def points(weight: float, ko: str, en: str) -> pytest.MarkDecorator:
-    """Mark a grader test with its relative weight and its title in both languages.
-
-    Weights are relative: an exercise's course.yml points are split over the tests that run.
-    """
-
-    def decorate(func):  # type: ignore[no-untyped-def]
-        func = pytest.mark.points(weight)(func)
-        return pytest.mark.title(ko=ko, en=en)(func)
-
-    return decorate  # type: ignore[return-value]
 
 
 def describe_kind(value: Value) -> Msg:
@@ -91,26 +85,90 @@ def expect_kind(value: Value, kinds: Sequence[str], what: Msg) -> None:
     """Fail with a hint when ``value`` is not one of ``kinds`` (e.g. a NumPy array for a tensor)."""
     if value.kind in kinds:
         return
-    want_ko = " 또는 ".join(_KIND_KO[k] for k in kinds)
-    want_en = " or ".join(_KIND_EN[k] for k in kinds)
+    want = Msg(" 또는 ".join(_KIND_KO[k] for k in kinds), " or ".join(_KIND_EN[k] for k in kinds))
     got = describe_kind(value)
-    hint_ko, hint_en = "", ""
-    if value.kind == "ndarray" and "tensor" in kinds:
-        hint_ko = " .numpy()나 np 함수를 쓰지 말고 텐서플로 연산의 결과를 그대로 반환하세요."
-        hint_en = " Return the TensorFlow op's result itself, without .numpy() or np functions."
-    elif value.kind == "none":
-        hint_ko = " 아직 값을 채우지 않았거나 return 문이 빠진 것 같습니다."
-        hint_en = " It looks unfilled, or a return statement is missing."
-    elif value.kind == "variable" and "tensor" in kinds:
-        hint_ko = " 여기서는 값이 바뀌지 않는 상수 텐서가 필요합니다."
-        hint_en = " A constant (immutable) tensor is needed here."
-    elif value.kind == "tensor" and kinds == ("variable",):
-        hint_ko = " tf.Variable(...)로 감싸야 값을 바꿀 수 있는 변수가 됩니다."
-        hint_en = " Wrap it in tf.Variable(...) to get a mutable variable."
+    hint = _kind_hint(value.kind, tuple(kinds))
     fail(
-        f"{what.ko}은(는) {want_ko}여야 하는데 {got.ko}입니다.{hint_ko}",
-        f"{what.en} should be {want_en}, but it is {got.en}.{hint_en}",
+        f"{what.ko}은(는) {want.ko}여야 하는데 {got.ko}입니다.{hint.ko}",
+        f"{what.en} should be {want.en}, but it is {got.en}.{hint.en}",
     )
+
+
+def _kind_hint(got: str, kinds: tuple[str, ...]) -> Msg:
+    """The likely cause of returning a ``got`` where one of ``kinds`` is due (empty if none)."""
+    if got == "ndarray" and "tensor" in kinds:
+        return Msg(
+            " .numpy()나 np 함수를 쓰지 말고 텐서플로 연산의 결과를 그대로 반환하세요.",
+            " Return the TensorFlow op's result itself, without .numpy() or np functions.",
+        )
+    if got == "none":
+        return Msg(
+            " 아직 값을 채우지 않았거나 return 문이 빠진 것 같습니다.",
+            " It looks unfilled, or a return statement is missing.",
+        )
+    if got == "variable" and "tensor" in kinds:
+        return Msg(
+            " 여기서는 값이 바뀌지 않는 상수 텐서가 필요합니다.",
+            " A constant (immutable) tensor is needed here.",
+        )
+    if got == "tensor" and kinds == ("variable",):
+        return Msg(
+            " tf.Variable(...)로 감싸야 값을 바꿀 수 있는 변수가 됩니다.",
+            " Wrap it in tf.Variable(...) to get a mutable variable.",
+        )
+    return Msg("", "")
+
+
+@dataclass(frozen=True)
+class Returns:
+    """A contract function that returns several things as a tuple (a list is fine too).
+
+    ``items`` name them in order, as EXERCISES.md does; ``particle`` is the Korean topic
+    particle that follows the function's name as it is read (``fit은``, ``init_parameters는``).
+    ``tell_count`` says whether the arity message also says how many things came back: two
+    functions' messages never did, and messages students see are kept word for word.
+    """
+
+    function: str
+    items: tuple[str, ...]
+    particle: str
+    tell_count: bool = True
+
+
+_COUNT_WORDS = {
+    2: Msg("두", "two"),
+    3: Msg("세", "three"),
+    4: Msg("네", "four"),
+    5: Msg("다섯", "five"),
+}
+
+
+def items_of(value: Value, count: int) -> tuple[Value, ...] | None:
+    """The items of a tuple or list of exactly ``count`` items; None for anything else."""
+    if value.kind in ("tuple", "list") and len(value.items) == count:
+        return value.items
+    return None
+
+
+def expect_items(value: Value, returns: Returns) -> tuple[Value, ...]:
+    """The items ``returns.function`` returned, after checking they came as a tuple or list
+    and as many as ``returns.items`` name; the messages name the function and its items."""
+    function, count = returns.function, len(returns.items)
+    possessive = f"{function}'" if function.endswith("s") else f"{function}'s"
+    expect_kind(value, ("tuple", "list"), Msg(f"{function}의 반환값", f"{possessive} result"))
+    items = items_of(value, count)
+    if items is None:
+        names = ", ".join(returns.items)
+        words = _COUNT_WORDS.get(count, Msg(str(count), str(count)))
+        got = len(value.items)
+        told = Msg(f"하는데 {got}개를 반환했습니다.", f", but returned {got}.")
+        if not returns.tell_count:
+            told = Msg("합니다.", ".")
+        fail(
+            f"{function}{returns.particle} ({names}) {words.ko} 개를 반환해야 {told.ko}",
+            f"{function} must return {words.en} things, ({names}){told.en}",
+        )
+    return items
 
 
 def expect_shape(value: Value, shape: Sequence[int], what: Msg) -> None:

@@ -15,7 +15,6 @@ graded" with a non-zero exit, never silently missing.
 from __future__ import annotations
 
 import contextlib
-import json
 import multiprocessing as mp
 import signal
 import sys
@@ -27,19 +26,21 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from grader.course.config import CourseConfig
 from grader.course.exercises import EXERCISE_IDS
 from grader.course.files import atomic_write_text
 from grader.grading.fingerprint import result_fingerprint
-from grader.grading.plugin import StudentJob, derive_seed
-from grader.grading.results import ExerciseRun, build_results, grades_csv, load_results
+from grader.grading.results import (
+    StudentResult,
+    build_results,
+    grades_csv,
+    load_results,
+)
 from grader.grading.student_names import display_name, output_folder
+from grader.grading.student_run import SandboxOpener, StudentRun, grade_runs
 from grader.sandbox.interpreter import safe_path_for_children
-
-if TYPE_CHECKING:  # imported lazily at run time: the sandbox pulls in what workers alone need
-    from grader.sandbox.remote import StudentSandbox
 
 RESULTS = "results.json"
 FEEDBACK = "feedback.html"
@@ -59,7 +60,7 @@ class BatchSummary:
     not_graded: dict[str, str] = field(default_factory=dict)  # student -> why (grader's fault)
     regraded: list[str] = field(default_factory=list)  # interrupted by the host, graded again
     failed_workers: list[str] = field(default_factory=list)
-    internal_errors: dict[str, list[str]] = field(default_factory=dict)  # instructor-only
+    results: list[StudentResult] = field(default_factory=list)  # every student's, this run or not
     confinement: dict[str, bool] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -123,7 +124,7 @@ def is_up_to_date(config: CourseConfig, submissions: Path, out: Path, student: s
     results = load_results(out / output_folder(student) / RESULTS)
     if results is None:
         return False
-    recorded = results.get("extra_data", {}).get("fingerprint")
+    recorded = results.extra_data.fingerprint
     return recorded == result_fingerprint(config, submissions / student, gpu=gpu)
 
 
@@ -139,18 +140,6 @@ class WorkerSpec:
     hide: tuple[str, ...]
 
 
-@dataclass
-class _StudentRun:
-    """One student being graded by a worker: what the report needs once the graders are done."""
-
-    student: str
-    sandbox: StudentSandbox
-    seed: int
-    fingerprint: str
-    runs: dict[str, ExerciseRun] = field(default_factory=dict)
-    started: float = field(default_factory=time.monotonic)
-
-
 def _worker_main(spec: WorkerSpec, conn: Connection) -> None:
     """A grading worker: a leased sandbox slot, its own zygote, one pytest session.
 
@@ -163,8 +152,7 @@ def _worker_main(spec: WorkerSpec, conn: Connection) -> None:
 
     prctl(PR_SET_DUMPABLE, 0)  # same-uid sandboxes must not read this process's memory
     prctl(PR_SET_PDEATHSIG, signal.SIGTERM)  # the main process died: stop, never grade on alone
-    from grader.grading.runner import run_graders
-    from grader.sandbox.remote import StudentSandbox, ZygoteClient, open_recorded, settings_for
+    from grader.sandbox.remote import ZygoteClient, settings_for
     from grader.sandbox.slots import lease_slot
 
     config, index = spec.config, spec.index
@@ -172,7 +160,6 @@ def _worker_main(spec: WorkerSpec, conn: Connection) -> None:
         str(p.resolve()) for p in (spec.course_root, spec.submissions, spec.out, Path(sys.prefix))
     )
     language = config.course.language
-    current: list[_StudentRun] = []
     zygote: ZygoteClient | None = None
     lease = None
     try:
@@ -180,7 +167,8 @@ def _worker_main(spec: WorkerSpec, conn: Connection) -> None:
         settings = settings_for(config, lease.slot, spec.hide, spec.gpu)
         zygote = ZygoteClient(gpu=spec.gpu)
 
-        def jobs() -> Iterator[StudentJob]:
+        def students() -> Iterator[StudentRun[SandboxOpener]]:
+            """Students from the main process, one at a time, until it says stop."""
             nonlocal zygote
             while True:
                 conn.send(("ready", index, None, None))
@@ -190,64 +178,56 @@ def _worker_main(spec: WorkerSpec, conn: Connection) -> None:
                     zygote.close()
                     zygote = ZygoteClient(gpu=spec.gpu)
                 folder = spec.submissions / student
-                seed = derive_seed(config.course.seed, student)
-                fingerprint = result_fingerprint(config, folder, gpu=spec.gpu)
-                run = _StudentRun(
-                    student, StudentSandbox(zygote, settings, seed), seed, fingerprint
+                fingerprint = result_fingerprint(config, folder, gpu=spec.gpu)  # before grading
+                yield StudentRun.sandboxed(
+                    config, student, folder, zygote, settings, facts={"fingerprint": fingerprint}
                 )
-                current[:] = [run]
-                opener = partial(open_recorded, run.sandbox, folder, run.runs, language)
-                yield StudentJob(student, opener)
 
-        def finished(job: StudentJob) -> None:
-            run = current.pop()
+        def graded(run: StudentRun[SandboxOpener]) -> None:
+            sandbox = run.opener.sandbox
             if zygote.process.poll() is not None:
                 conn.send(("requeue", index, run.student, "the sandbox zygote was killed"))
                 return
             try:
-                run.sandbox.close()
+                run.close()
             except OSError as exc:  # the zygote went away just now
                 conn.send(("requeue", index, run.student, f"sandbox clean-up failed: {exc}"))
                 return
             try:
                 results = build_results(
-                    job, config, run.runs, seconds=time.monotonic() - run.started, gpu=spec.gpu,
-                    seed=run.seed, artifacts=job.artifacts, student=display_name(run.student),
+                    run.job, config, run.exercises, seconds=run.seconds(), gpu=spec.gpu,
+                    seed=run.seed, artifacts=run.artifacts, student=display_name(run.student),
                     private_paths=private_paths,
                     extra={
-                        "fingerprint": run.fingerprint,
-                        "confinement": run.sandbox.confinement,
-                        "host_interruptions": run.sandbox.host_interruptions,
+                        "fingerprint": run.facts["fingerprint"],
+                        "confinement": sandbox.confinement,
+                        "host_interruptions": sandbox.host_interruptions,
                     },
                 )  # fmt: skip
                 write_student(spec.out / output_folder(run.student), results, language)
             except Exception as exc:  # a grader bug for this student: the batch goes on
                 conn.send(("failed", index, run.student, f"{type(exc).__name__}: {exc}"))
                 return
-            internal = [r.internal_error for r in job.records if r.internal_error]
             conn.send(
                 (
                     "graded", index, run.student,
                     {
-                        "score": results["score"], "seconds": results["execution_time"],
-                        "confinement": run.sandbox.confinement, "internal_errors": internal,
-                        "regraded": run.sandbox.host_interruptions > 0,
+                        "score": results.score, "seconds": results.execution_time,
+                        "confinement": sandbox.confinement,
+                        "regraded": sandbox.host_interruptions > 0,
                     },
                 )
             )  # fmt: skip
 
-        run_graders(
-            config, EXERCISE_IDS, ["public", "hidden"], jobs(), gpu_visible=spec.gpu,
-            on_student_done=finished,
+        grade_runs(
+            config, EXERCISE_IDS, ["public", "hidden"], students(), gpu_visible=spec.gpu,
+            on_graded=graded,
         )  # fmt: skip
     except KeyboardInterrupt:
         pass
     except Exception as exc:
         conn.send(("error", index, None, f"worker {index}: {type(exc).__name__}: {exc}"))
-    finally:
-        for run in current:  # interrupted mid-student: kill its processes too
-            with contextlib.suppress(Exception):
-                run.sandbox.close()
+    finally:  # a student interrupted mid-grading had their sandbox closed by ``grade_runs``
         if zygote is not None:
             zygote.close()
         if lease is not None:
@@ -256,13 +236,13 @@ def _worker_main(spec: WorkerSpec, conn: Connection) -> None:
             conn.send(("exit", index, None, None))
 
 
-def write_student(folder: Path, results: dict[str, Any], language: str) -> None:
+def write_student(folder: Path, results: StudentResult, language: str) -> None:
     """results.json and feedback.html, each written atomically (feedback first: results.json
     marks the student as done)."""
     from grader.reports.feedback import render_feedback
 
     atomic_write_text(folder / FEEDBACK, render_feedback(results, language))
-    atomic_write_text(folder / RESULTS, json.dumps(results, ensure_ascii=False, indent=1))
+    atomic_write_text(folder / RESULTS, results.to_json())
 
 
 # --------------------------------------------------------------------------- main process
@@ -294,7 +274,7 @@ def grade_class(
     if todo:
         pool = _WorkerPool(config, course_root, submissions, out, gpu, summary, progress)
         pool.run(todo, workers)
-    finish_batch(out, students, config.course.language)
+    summary.results = finish_batch(out, students, config.course.language)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -370,8 +350,6 @@ class _WorkerPool:
             name = display_name(student)
             self.summary.graded.append(name)
             self.summary.confinement = self.summary.confinement or data["confinement"]
-            if data["internal_errors"]:
-                self.summary.internal_errors[name] = data["internal_errors"]
             if data["regraded"]:
                 self.summary.regraded.append(name)
             if self.progress is not None:
@@ -451,8 +429,9 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def finish_batch(out: Path, students: list[str], language: str) -> None:
-    """grades.csv and report.html from every student's results.json in ``out``."""
+def finish_batch(out: Path, students: list[str], language: str) -> list[StudentResult]:
+    """grades.csv and report.html from every student's results.json in ``out``; returns those
+    results (for the console table and the instructor's list of grader errors)."""
     from grader.reports.class_report import render_class_report
 
     results = [
@@ -460,3 +439,4 @@ def finish_batch(out: Path, students: list[str], language: str) -> None:
     ]
     atomic_write_text(out / "grades.csv", grades_csv(results))
     atomic_write_text(out / "report.html", render_class_report(results, language))
+    return results

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from rich.console import Console
@@ -14,20 +13,18 @@ from grader.course.config import CourseConfig
 from grader.course.exercises import Exercise
 from grader.course.messages import Msg
 from grader.course.tfenv import gpu_visible_in_process
-from grader.grading.local import open_local
-from grader.grading.plugin import StudentJob
-from grader.grading.runner import run_graders
 from grader.grading.scoring import ExerciseScore, score_exercise
+from grader.grading.student_run import StudentRun, grade_runs
 
-HEADERS = {
-    "ko": (
-        "연습문제",
-        "통과",
-        "점수",
+HEADERS: tuple[Msg, ...] = (
+    Msg("연습문제", "Exercise"),
+    Msg("통과", "Passed"),
+    Msg("점수", "Points"),
+    Msg(
         "공개 테스트 점수입니다. 최종 점수에는 숨겨진 테스트도 포함됩니다.",
+        "Public tests only; the final grade adds hidden tests.",
     ),
-    "en": ("Exercise", "Passed", "Points", "Public tests only; the final grade adds hidden tests."),
-}
+)
 
 
 @dataclass(frozen=True)
@@ -41,16 +38,15 @@ class CheckResult:
 
 def run_check(config: CourseConfig, folder: Path, exercises: Sequence[Exercise]) -> CheckResult:
     ids = [e.id for e in exercises]
-    limit = config.grading.limits.output_kb * 1024
-    job = StudentJob("local", partial(open_local, folder, output_limit=limit))
-    run_graders(config, ids, ["public"], [job], gpu_visible=gpu_visible_in_process())
-    return CheckResult([score_exercise(e, config.points(e), job.records) for e in ids])
+    run = StudentRun.in_process(config, "local", folder)
+    grade_runs(config, ids, ["public"], [run], gpu_visible=gpu_visible_in_process())
+    return CheckResult([score_exercise(e, config.points(e), run.records) for e in ids])
 
 
 def print_check(
     result: CheckResult, exercises: Sequence[Exercise], language: str, console: Console
 ) -> None:
-    head_exercise, head_passed, head_points, footnote = HEADERS[language]
+    head_exercise, head_passed, head_points, footnote = (h.render(language) for h in HEADERS)
     table = Table(title=None, show_lines=False)
     table.add_column(head_exercise)
     table.add_column(head_passed, justify="right")

@@ -12,7 +12,7 @@ So while the graders run, both are captured; pure log noise is dropped, anything
 on stdout, where it is visible but cannot zero the cell. A student's failing code is reported by
 the graders themselves, never through stderr.
 
-The student's code runs in this very process (``grader.grading.local.open_namespace``): fine for
+The student's code runs in this very process (``grader.grading.local.NamespaceOpener``): fine for
 self-checks and for nbgrader's own (stock, trusting) autograde; the sandboxed engine is the
 secure path.
 """
@@ -30,7 +30,9 @@ from typing import Any, Literal
 
 from grader.course.config import ConfigError, CourseConfig, CourseInfo, find_config, load_config
 from grader.course.exercises import EXERCISE_IDS
-from grader.grading.plugin import StudentJob, TestRecord
+from grader.course.messages import Msg, rendered
+from grader.grading import scoring
+from grader.grading.plugin import TestRecord
 from grader.wire.lognoise import strip_log_noise
 
 NOTEBOOK_STUDENT = "notebook"  # seed label: every notebook run draws the same inputs
@@ -86,30 +88,23 @@ def _config(language: str | None) -> CourseConfig:
 
 
 def earned_points(points: float, records: list[TestRecord]) -> float:
-    """``points × passed weight / weight of the tests that ran``, never above ``points``."""
-    ran = [r for r in records if r.status != "skipped"]
-    total = sum(r.weight for r in ran)
-    passed = sum(r.weight for r in ran if r.status == "passed")
-    if total == 0 or passed == total:
-        return float(points)
-    return min(float(points), round(points * passed / total, 4))
+    """A test cell's value: the course's one scoring rule (``scoring.earned_points``) applied
+    to the cell's points, at the precision of a cell."""
+    return scoring.earned_points(points, records, scoring.CELL_DIGITS)
 
 
-_TEXT = {
-    "ko": {
-        "public": "공개 테스트",
-        "hidden": "숨겨진 테스트",
-        "summary": "{label} · {exercise}: {passed}/{ran}개 통과 → {score:g}/{points:g}점",
-        "skipped": "건너뜀",
-        "output": "테스트 중 stderr에 나온 출력 (점수에는 영향 없음):",
-    },
-    "en": {
-        "public": "Public tests",
-        "hidden": "Hidden tests",
-        "summary": "{label} · {exercise}: {passed}/{ran} passed → {score:g}/{points:g} points",
-        "skipped": "skipped",
-        "output": "Output on stderr during the tests (does not affect the score):",
-    },
+_TEXT: dict[str, Msg] = {
+    "public": Msg("공개 테스트", "Public tests"),
+    "hidden": Msg("숨겨진 테스트", "Hidden tests"),
+    "summary": Msg(
+        "{label} · {exercise}: {passed}/{ran}개 통과 → {score:g}/{points:g}점",
+        "{label} · {exercise}: {passed}/{ran} passed → {score:g}/{points:g} points",
+    ),
+    "skipped": Msg("건너뜀", "skipped"),
+    "output": Msg(
+        "테스트 중 stderr에 나온 출력 (점수에는 영향 없음):",
+        "Output on stderr during the tests (does not affect the score):",
+    ),
 }
 
 
@@ -122,7 +117,7 @@ def format_report(
     language: str,
 ) -> str:
     """A few lines: one summary, then one line per test with the hint of each failure."""
-    text = _TEXT["en" if language == "en" else "ko"]
+    text = rendered(_TEXT, language)
     ran = [r for r in records if r.status != "skipped"]
     lines = [text["summary"].format(
         label=text[visibility], exercise=exercise, passed=sum(r.status == "passed" for r in ran),
@@ -155,22 +150,19 @@ def run_tests(
     a student's environment, which must not pass as a score.
     """
     from grader.course.tfenv import gpu_visible_in_process, quiet_tensorflow
-    from grader.grading.local import (
-        open_namespace,  # imports TensorFlow: only where a kernel runs tests
-    )
-    from grader.grading.runner import run_graders
+    from grader.grading.student_run import StudentRun, grade_runs
 
     quiet_tensorflow()
     config = _config(language)
-    job = StudentJob(NOTEBOOK_STUDENT, lambda name: open_namespace(name, namespace))
+    run = StudentRun.in_namespace(config, NOTEBOOK_STUDENT, namespace)  # imports TensorFlow
     with _captured_stderr() as stderr:
         gpu = config.grading.gpu != "off" and gpu_visible_in_process()
-        run_graders(config, [exercise], [visibility], [job], gpu_visible=gpu)
-    records = [r for r in job.records if r.exercise == exercise]
+        grade_runs(config, [exercise], [visibility], [run], gpu_visible=gpu)
+    records = [r for r in run.records if r.exercise == exercise]
     score = earned_points(points, records)
     print(format_report(exercise, records, points, score, visibility, config.course.language))
     leftover = strip_log_noise(stderr.getvalue())
     if leftover:
-        print(f"\n{_TEXT['en' if config.course.language == 'en' else 'ko']['output']}")
+        print(f"\n{_TEXT['output'].render(config.course.language)}")
         print(leftover[-4000:].rstrip())
     return score

@@ -27,10 +27,14 @@ from grader.course.messages import (
     failure_message,
 )
 from grader.graders.checks import GradeFailure
+from grader.graders.meta import register_markers, test_meta
 from grader.grading.submission import Submission
-from grader.wire.protocol import ProtocolError, StudentError
+from grader.wire.protocol import FailureCategory, ProtocolError, StudentError
 
 Status = Literal["passed", "failed", "skipped"]
+# Why a test failed: a grader check said no, or the student's process failed (the sandbox's
+# categories), answered nonsense, or the grader itself broke (``internal``).
+FailureKind = Literal[FailureCategory, "wrong_answer", "gpu_required", "protocol", "internal"]
 
 
 @dataclass
@@ -47,11 +51,14 @@ class TestRecord:
     message: Msg | None = None
     gpu: bool = False
     internal_error: str = ""  # instructor-only detail of a grader bug
+    failure_category: FailureKind | None = None  # set when the test failed
 
 
 @dataclass
 class StudentJob:
-    """Who is graded, and how to open each of their exercises."""
+    """What the plugin needs of one student (made by ``grader.grading.student_run.StudentRun``):
+    the label their random inputs are seeded with, how to open each of their exercises, and
+    where the graders leave their records and artifacts."""
 
     student: str
     open_submission: Callable[[str], AbstractContextManager[Submission]]
@@ -70,7 +77,11 @@ PLUGIN_KEY = pytest.StashKey["GradingPlugin"]()
 
 
 class GradingPlugin:
-    """Registered with ``pytest.main(plugins=[...])``; see ``grader.grading.runner``."""
+    """Registered with ``pytest.main(plugins=[...])``; see ``grader.grading.runner``.
+
+    ``jobs`` is consumed lazily, and the next job is taken only once every test of the previous
+    one has run and its fixtures are torn down: a generator of jobs (``grader.grading.
+    student_run.grade_runs``) resumes exactly when a student's grading is complete."""
 
     def __init__(
         self,
@@ -78,22 +89,18 @@ class GradingPlugin:
         jobs: Iterable[StudentJob],
         *,
         gpu_visible: bool,
-        on_student_done: Callable[[StudentJob], None] | None = None,
     ) -> None:
         self.config = config
         self.language = config.course.language
         self.jobs = jobs
         self.gpu_visible = gpu_visible
-        self.on_student_done = on_student_done
         self.current: StudentJob | None = None
         self.collection_errors: list[str] = []
 
     # ------------------------------------------------------------------ hooks
     def pytest_configure(self, config: pytest.Config) -> None:
         config.stash[PLUGIN_KEY] = self
-        config.addinivalue_line("markers", "points(weight): relative weight of a grader test")
-        config.addinivalue_line("markers", "title(ko, en): the test's name shown to students")
-        config.addinivalue_line("markers", "gpu: runs only where a GPU is visible")
+        register_markers(config)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -112,13 +119,11 @@ class GradingPlugin:
                 job.records.append(self._new_record(item))
                 nextitem = items[index + 1] if index + 1 < len(items) else None
                 item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
-            if self.on_student_done is not None:
-                self.on_student_done(job)
         self.current = None
         return True
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        if item.get_closest_marker("gpu") is None or self.gpu_visible:
+        if not test_meta(item).gpu or self.gpu_visible:
             return
         if self.config.grading.gpu == "required":
             raise GradeFailure(GPU_REQUIRED)
@@ -135,35 +140,34 @@ class GradingPlugin:
             record.message = Msg(str(reason).removeprefix("Skipped: "), str(reason))
         elif report.failed and record.status != "failed":
             record.status = "failed"
-            record.message, record.internal_error = self._explain(call)
+            record.message, record.internal_error, record.failure_category = self._explain(call)
         return report
 
     # ------------------------------------------------------------------ helpers
     def _new_record(self, item: pytest.Item) -> TestRecord:
-        title = item.get_closest_marker("title")
-        weight = item.get_closest_marker("points")
-        module = item.module  # type: ignore[attr-defined]
+        meta = test_meta(item)
         return TestRecord(
-            exercise=module.EXERCISE,
+            exercise=meta.exercise,
             test=item.name,
-            title=Msg(**title.kwargs) if title else Msg(item.name, item.name),
-            weight=float(weight.args[0]) if weight else 1.0,
-            visibility="hidden" if ".hidden." in module.__name__ else "public",
-            gpu=item.get_closest_marker("gpu") is not None,
+            title=meta.title,
+            weight=meta.weight,
+            visibility=meta.visibility,
+            gpu=meta.gpu,
         )
 
     @staticmethod
-    def _explain(call: pytest.CallInfo) -> tuple[Msg, str]:
+    def _explain(call: pytest.CallInfo) -> tuple[Msg, str, FailureKind]:
         error = call.excinfo.value if call.excinfo is not None else None
         if isinstance(error, GradeFailure):
-            return error.message, ""
+            kind = "gpu_required" if error.message == GPU_REQUIRED else "wrong_answer"
+            return error.message, "", kind
         if isinstance(error, StudentError):  # a sandbox that failed is the instructor's to fix
             detail = error.failure.message if error.failure.category == "sandbox" else ""
-            return failure_message(error.failure), detail
+            return failure_message(error.failure), detail, error.failure.category
         if isinstance(error, ProtocolError):  # the student's process answered nonsense
-            return PROTOCOL_ERROR, ""
+            return PROTOCOL_ERROR, "", "protocol"
         detail = call.excinfo.exconly() if call.excinfo is not None else "unknown failure"
-        return INTERNAL_ERROR, detail[-2000:]
+        return INTERNAL_ERROR, detail[-2000:], "internal"
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -1,4 +1,14 @@
-"""results.json in the Gradescope autograder schema, plus the class-wide grades.csv."""
+"""One student's result as typed models, serialised to the Gradescope autograder schema.
+
+``build_results`` makes a ``StudentResult``; ``results.json`` is its ``model_dump``, and every
+reader (the feedback page, the class report, grades.csv, the console table, the skip check)
+gets it back through the one ``load_results``. Fields a reader needs are fields: a test's
+exercise and title are never parsed back out of its Gradescope ``name``.
+
+What the student reads is the top-level ``output`` and each test's ``output`` (Gradescope shows
+those) and the feedback page; ``extra_data`` is for the grader and the instructor, and only there
+does a grader bug's detail (``internal_error``) appear.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +17,20 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_serializer
 
 from grader import __version__
 from grader.course.config import CourseConfig
 from grader.course.exercises import EXERCISES
-from grader.grading.plugin import StudentJob
+from grader.course.messages import Msg
+from grader.grading.plugin import FailureKind, StudentJob
 from grader.grading.scoring import score_exercise
 from grader.wire.lognoise import strip_log_noise
 from grader.wire.protocol import OutputLog
+
+MAX_INTERNAL_ERROR = 2000  # characters of a grader bug's detail kept for the instructor
 
 
 @dataclass
@@ -28,6 +43,111 @@ class ExerciseRun:
     seconds: float = 0.0
 
 
+# ------------------------------------------------------------------------------------ models
+class _Model(BaseModel):
+    """Strict about names (a typo is an error, not a silent extra key); keys listed in
+    ``omit_when_none`` are left out of the JSON when unset, as the Gradescope shape has them."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    omit_when_none: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit_unset(self, handler: Any) -> dict[str, Any]:
+        data = handler(self)
+        for key in self.omit_when_none:
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
+
+
+class TestFacts(_Model):
+    """A test's ``extra_data``: which grader test it was, and why it failed."""
+
+    __test__ = False  # not a pytest test class
+    exercise: str
+    test: str  # the grader function's name
+    hidden: bool
+    skipped: bool
+    gpu: bool
+    title: str  # the test's title in the course language (its ``name`` is "exercise · title")
+    failure_category: FailureKind | None = None  # set exactly when the test failed
+    internal_error: str = ""  # instructor-only: a grader bug's detail, never shown to students
+
+
+class TestResult(_Model):
+    """One entry of Gradescope's ``tests[]``; ``status`` is absent for a skipped test."""
+
+    __test__ = False
+    omit_when_none = ("status",)
+    name: str
+    number: str
+    score: float
+    max_score: float
+    output: str  # what the student reads about this test
+    visibility: Literal["visible", "after_published"]
+    extra_data: TestFacts
+    status: Literal["passed", "failed"] | None = None
+
+    @property
+    def outcome(self) -> Literal["passed", "failed", "skipped"]:
+        return "skipped" if self.extra_data.skipped or self.status is None else self.status
+
+
+class ExerciseTotal(_Model):
+    """``extra_data.exercises.<id>``: the exercise's points and what its run left behind."""
+
+    score: float
+    max_score: float
+    file: str | None
+    notes: list[str]
+    output: str
+    seconds: float
+
+
+class StudentFacts(_Model):
+    """The top level's ``extra_data``; the keys after ``language`` appear only when known."""
+
+    omit_when_none = ("plots", "fingerprint", "confinement", "host_interruptions")
+    student: str
+    exercises: dict[str, ExerciseTotal]
+    gpu: bool
+    grader_version: str
+    seed: int
+    language: str
+    plots: dict[str, Any] | None = None  # plain data for the report's figures
+    fingerprint: str | None = None  # of the inputs the result was computed from
+    confinement: dict[str, bool] | None = None  # which sandbox features held
+    host_interruptions: int | None = None  # requests re-run after the host killed their child
+
+
+class StudentResult(_Model):
+    """One student's ``results.json``."""
+
+    score: float
+    max_score: float
+    execution_time: float
+    output: str
+    tests: list[TestResult]
+    extra_data: StudentFacts
+
+    @property
+    def student(self) -> str:
+        return self.extra_data.student
+
+    def internal_errors(self) -> list[str]:
+        """Every grader bug met while grading this student, as "exercise::test: detail"."""
+        return [
+            f"{t.extra_data.exercise}::{t.extra_data.test}: {t.extra_data.internal_error}"
+            for t in self.tests
+            if t.extra_data.internal_error
+        ]
+
+    def to_json(self) -> str:
+        """The text of ``results.json``."""
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=1)
+
+
+# ------------------------------------------------------------------------------------- build
 def student_output(output: OutputLog | None) -> str:
     """What the student's code printed, without TensorFlow's own log lines (``lognoise``)."""
     if output is None:
@@ -48,136 +168,158 @@ def build_results(
     student: str | None = None,
     extra: dict[str, Any] | None = None,
     private_paths: tuple[str, ...] = (),
-) -> dict[str, Any]:
+) -> StudentResult:
     """The Gradescope-shaped result of one student; ``student`` is the name to show (default:
-    the job's), ``extra`` more instructor-facing facts for ``extra_data``; ``private_paths``
-    (the course root, the Python environment…) never appear in what the student reads."""
+    the job's), ``extra`` the ``StudentFacts`` known only to the caller (fingerprint,
+    confinement, host interruptions); ``private_paths`` (the course root, the Python
+    environment…) never appear in what the student reads."""
     language = config.course.language
     student = job.student if student is None else student
-    tests: list[dict[str, Any]] = []
-    exercises: dict[str, dict[str, Any]] = {}
+    tests: list[TestResult] = []
+    exercises: dict[str, ExerciseTotal] = {}
     for number, exercise in enumerate(EXERCISES, start=1):
         scored = score_exercise(exercise.id, config.points(exercise.id), job.records)
         run = runs.get(exercise.id, ExerciseRun())
-        output = run.output
-        exercises[exercise.id] = {
-            "score": scored.score,
-            "max_score": scored.max_score,
-            "file": run.file,
-            "notes": run.notes,
-            "output": student_output(output),
-            "seconds": round(run.seconds, 3),
-        }
+        exercises[exercise.id] = ExerciseTotal(
+            score=scored.score,
+            max_score=scored.max_score,
+            file=run.file,
+            notes=run.notes,
+            output=student_output(run.output),
+            seconds=round(run.seconds, 3),
+        )
         for index, test in enumerate(scored.tests, start=1):
             record = test.record
-            entry: dict[str, Any] = {
-                "name": f"{exercise.id} · {record.title.render(language)}",
-                "number": f"{number}.{index}",
-                "score": test.score,
-                "max_score": test.max_score,
-                "output": record.message.render(language) if record.message else "",
-                "visibility": "after_published" if record.visibility == "hidden" else "visible",
-                "extra_data": {
-                    "exercise": exercise.id,
-                    "test": record.test,
-                    "hidden": record.visibility == "hidden",
-                    "skipped": record.status == "skipped",
-                    "gpu": record.gpu,
-                },
-            }
-            if record.status != "skipped":
-                entry["status"] = record.status
-            tests.append(entry)
-    total = round(sum(e["score"] for e in exercises.values()), 3)
-    maximum = round(sum(e["max_score"] for e in exercises.values()), 3)
-    summary = (
-        f"{student}: {total:g} / {maximum:g}점"
-        if language == "ko"
-        else f"{student}: {total:g} / {maximum:g} points"
+            title = record.title.render(language)
+            tests.append(
+                TestResult(
+                    name=f"{exercise.id} · {title}",
+                    number=f"{number}.{index}",
+                    score=test.score,
+                    max_score=test.max_score,
+                    output=record.message.render(language) if record.message else "",
+                    visibility="after_published" if record.visibility == "hidden" else "visible",
+                    extra_data=TestFacts(
+                        exercise=exercise.id,
+                        test=record.test,
+                        hidden=record.visibility == "hidden",
+                        skipped=record.status == "skipped",
+                        gpu=record.gpu,
+                        title=title,
+                        failure_category=(
+                            record.failure_category if record.status == "failed" else None
+                        ),
+                        internal_error=record.internal_error[-MAX_INTERNAL_ERROR:],
+                    ),
+                    status=None if record.status == "skipped" else record.status,
+                )
+            )
+    total = round(sum(e.score for e in exercises.values()), 3)
+    maximum = round(sum(e.max_score for e in exercises.values()), 3)
+    summary = Msg(
+        f"{student}: {total:g} / {maximum:g}점", f"{student}: {total:g} / {maximum:g} points"
+    ).render(language)
+    result = StudentResult(
+        score=total,
+        max_score=maximum,
+        execution_time=round(seconds, 3),
+        output=summary,
+        tests=tests,
+        extra_data=StudentFacts(
+            student=student,
+            exercises=exercises,
+            gpu=gpu,
+            grader_version=__version__,
+            seed=seed,
+            language=language,
+            plots=artifacts or None,
+            **(extra or {}),
+        ),
     )
-    extra_data: dict[str, Any] = {
-        "student": student,
-        "exercises": exercises,
-        "gpu": gpu,
-        "grader_version": __version__,
-        "seed": seed,
-        "language": language,
-    }
-    if artifacts:
-        extra_data["plots"] = artifacts
-    extra_data.update(extra or {})
-    return bound_size(
-        hide_paths(
-            {
-                "score": total,
-                "max_score": maximum,
-                "execution_time": round(seconds, 3),
-                "output": summary,
-                "tests": tests,
-                "extra_data": extra_data,
-            },
-            private_paths,
-        )
-    )
+    hide_paths(result, private_paths)
+    return bound_size(result)
 
 
-def hide_paths(results: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
+def hide_paths(result: StudentResult, paths: tuple[str, ...]) -> StudentResult:
     """Replace the grader's own absolute paths in everything shown to the student by "…"
     (an error message of a library may name the grading host's folders)."""
     roots = sorted({p.rstrip("/") for p in paths if len(p.rstrip("/")) > 1}, key=len, reverse=True)
     if not roots:
-        return results
+        return result
 
     def scrub(text: str) -> str:
         for root in roots:
             text = text.replace(root, "…")
         return text
 
-    for entry in results["extra_data"]["exercises"].values():
-        entry["output"] = scrub(entry["output"])
-        entry["notes"] = [scrub(note) for note in entry["notes"]]
-    for test in results["tests"]:
-        test["output"] = scrub(test["output"])
-    return results
+    for entry in result.extra_data.exercises.values():
+        entry.output = scrub(entry.output)
+        entry.notes = [scrub(note) for note in entry.notes]
+    for test in result.tests:
+        test.output = scrub(test.output)
+    return result
 
 
 MAX_RESULT_BYTES = 512 * 1024  # one student's results.json, whatever their code printed or drew
 _TRUNCATED = "\n…(잘림 / truncated)"
 
 
-def _size(results: dict[str, Any]) -> int:
-    return len(json.dumps(results, ensure_ascii=False, indent=1).encode("utf-8"))
+def _size(result: StudentResult) -> int:
+    return len(result.to_json().encode("utf-8"))
 
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + _TRUNCATED
 
 
-def bound_size(results: dict[str, Any], limit: int = MAX_RESULT_BYTES) -> dict[str, Any]:
+def bound_size(result: StudentResult, limit: int = MAX_RESULT_BYTES) -> StudentResult:
     """Cap a result at ``limit`` bytes by shortening what the student controls (their output,
     then the messages that quote their exceptions, then the plot data); scores and test records
     are never dropped."""
-    exercises = results["extra_data"]["exercises"]
+    exercises = result.extra_data.exercises
     for share in (16384, 4096, 1024, 0):
-        if _size(results) <= limit:
-            return results
+        if _size(result) <= limit:
+            return result
         for entry in exercises.values():
-            entry["output"] = _shorten(entry["output"], share)
-            entry["notes"] = [_shorten(note, share or 200) for note in entry["notes"]]
-        for test in results["tests"]:
-            test["output"] = _shorten(test["output"], max(share, 300))
-    if _size(results) > limit:
-        results["extra_data"].pop("plots", None)
-    return results
+            entry.output = _shorten(entry.output, share)
+            entry.notes = [_shorten(note, share or 200) for note in entry.notes]
+        for test in result.tests:
+            test.output = _shorten(test.output, max(share, 300))
+    if _size(result) > limit:
+        result.extra_data.plots = None
+    return result
 
 
-def load_results(path: Path) -> dict[str, Any] | None:
-    """A previously written results.json, or None when absent or unreadable."""
+# -------------------------------------------------------------------------------------- read
+def load_results(path: Path) -> StudentResult | None:
+    """A previously written results.json, or None when absent, unreadable or not of today's
+    shape (such a student is graded again, never served from a file we cannot vouch for)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return StudentResult.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError):
         return None
-    return data if isinstance(data, dict) and "score" in data else None
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    """One line of the grade table: a student's points per exercise and total."""
+
+    student: str
+    exercises: dict[str, float]
+    total: float
+
+
+def grade_rows(results: list[StudentResult]) -> list[GradeRow]:
+    """The grade table of a class, by student name (what grades.csv and the console show)."""
+
+    def score(result: StudentResult, exercise: str) -> float:
+        total = result.extra_data.exercises.get(exercise)
+        return total.score if total is not None else 0.0  # a result from another course.yml
+
+    return [
+        GradeRow(r.student, {e.id: score(r, e.id) for e in EXERCISES}, r.score)
+        for r in sorted(results, key=lambda r: r.student)
+    ]
 
 
 def _cell(text: str) -> str:
@@ -185,17 +327,16 @@ def _cell(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def grades_csv(results: list[dict[str, Any]]) -> str:
+def grades_csv(results: list[StudentResult]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", *(e.id for e in EXERCISES), "total"])
-    for result in sorted(results, key=lambda r: r["extra_data"]["student"]):
-        exercises = result["extra_data"]["exercises"]
+    for row in grade_rows(results):
         writer.writerow(
             [
-                _cell(result["extra_data"]["student"]),
-                *(f"{exercises[e.id]['score']:g}" for e in EXERCISES),
-                f"{result['score']:g}",
+                _cell(row.student),
+                *(f"{row.exercises[e.id]:g}" for e in EXERCISES),
+                f"{row.total:g}",
             ]
         )
     return buffer.getvalue()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -49,10 +49,10 @@ def run_graders(
     jobs: Iterable[StudentJob],
     *,
     gpu_visible: bool,
-    on_student_done: Callable[[StudentJob], None] | None = None,
 ) -> None:
-    """Grade every job with one pytest session; results land in each job's ``records``."""
-    plugin = GradingPlugin(config, jobs, gpu_visible=gpu_visible, on_student_done=on_student_done)
+    """Grade every job with one pytest session; results land in each job's ``records``.
+    Callers grade students through ``grader.grading.student_run.grade_runs``."""
+    plugin = GradingPlugin(config, jobs, gpu_visible=gpu_visible)
     args = [
         "-c", str(PYTEST_INI),
         "--rootdir", str(ROOTDIR),

@@ -8,14 +8,13 @@ graders and so must be trusted; student code still runs only in sandbox children
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 
 from grader.course.config import CourseConfig
-from grader.grading.plugin import StudentJob, TestRecord, derive_seed
+from grader.grading.plugin import TestRecord
 from grader.grading.results import ExerciseRun
-from grader.grading.runner import run_graders
-from grader.sandbox.remote import StudentSandbox, ZygoteClient, open_recorded, settings_for
+from grader.grading.student_run import StudentRun, grade_runs
+from grader.sandbox.remote import ZygoteClient, settings_for
 
 
 class SandboxSession:
@@ -46,25 +45,17 @@ class SandboxSession:
     def grade(
         self, student: str, folder: Path, exercises: Sequence[str]
     ) -> tuple[list[TestRecord], dict[str, ExerciseRun]]:
-        """Run the public and hidden graders of ``exercises`` on the files in ``folder``."""
+        """Run the public and hidden graders of ``exercises`` on the files in ``folder``: their
+        records, and each exercise's log."""
         if self._zygote is not None and self._zygote.process.poll() is not None:
             self.close()  # the zygote died (e.g. killed by the OOM killer): start a new one
         if self._zygote is None:
             self._zygote = ZygoteClient(gpu=self.gpu)
-        label = self.seed_label or student
-        sandbox = StudentSandbox(
-            self._zygote, self.settings, derive_seed(self.config.course.seed, label)
+        run = StudentRun.sandboxed(
+            self.config, student, folder, self._zygote, self.settings, seed_label=self.seed_label
         )
-        runs: dict[str, ExerciseRun] = {}
-        opener = partial(open_recorded, sandbox, folder, runs, self.config.course.language)
-        job = StudentJob(label, opener)
-        try:
-            run_graders(
-                self.config, list(exercises), ["public", "hidden"], [job], gpu_visible=self.gpu
-            )
-        finally:
-            sandbox.close()
-        return job.records, runs
+        grade_runs(self.config, list(exercises), ["public", "hidden"], [run], gpu_visible=self.gpu)
+        return run.records, run.exercises
 
     def close(self) -> None:
         if self._zygote is not None:

@@ -7,24 +7,23 @@ arguments and receive validated ``Value`` records, never the student's objects.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Protocol
 
 import numpy as np
 
 from grader.course.messages import Msg
-from grader.wire.protocol import (
-    OutputLog,
-    ProtocolError,
-    Ref,
-    Reply,
-    StudentError,
-    StudentFailure,
-    Value,
-    decode_reply,
+from grader.wire.output import OutputLog
+from grader.wire.replies import Reply, StudentError, StudentFailure, decode_reply
+from grader.wire.requests import (
+    AgentRequest,
+    AttrRequest,
+    CallRequest,
+    EnvRequest,
+    NewRequest,
+    ReadRequest,
     encode_argument,
-    encode_array,
 )
+from grader.wire.values import ProtocolError, Ref, Value, encode_array
 
 
 class Transport(Protocol):
@@ -51,32 +50,34 @@ class Submission:
         self.output = output or OutputLog(limit=64 * 1024)
         self.notes = notes  # e.g. "both .py and .ipynb were submitted; the notebook was graded"
 
-    def _ask(self, op: str, **fields: Any) -> Value:
+    def _ask(self, request: AgentRequest) -> Value:
         if self.load_failure is not None:
             raise StudentError(self.load_failure)
         assert self._transport is not None
-        request = {"op": op, "exercise": self.exercise, **fields}
-        payload = json.dumps(request, ensure_ascii=False).encode("utf-8")
-        reply: Reply = decode_reply(self._transport.request(payload))
+        reply: Reply = decode_reply(self._transport.request(request.encode()))
         self.output.add(reply.output)
         return reply.unwrap()
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Value:
         """Call ``function`` in the student's module; raise StudentError if it fails."""
-        return self._ask(
-            "call",
+        request = CallRequest(
+            exercise=self.exercise,
             function=function,
             args=[encode_argument(a) for a in args],
             kwargs={k: encode_argument(v) for k, v in kwargs.items()},
         )
+        return self._ask(request)
 
     def attr(self, name: str) -> Value:
         """A module-level name of the student's module (e.g. a constant)."""
-        return self._ask("attr", name=name)
+        return self._ask(AttrRequest(exercise=self.exercise, name=name))
 
     def _new(self, kind: str, initial: Any, dtype: str, device: str | None = None) -> Ref:
         array = np.asarray(initial, dtype=dtype)
-        value = self._ask("new", kind=kind, value=encode_array(array), device=device)
+        request = NewRequest(
+            exercise=self.exercise, kind=kind, value=encode_array(array), device=device
+        )
+        value = self._ask(request)
         if value.same_as is None:
             raise ProtocolError("no handle came back for a new object")
         return value.same_as
@@ -95,9 +96,9 @@ class Submission:
 
     def read(self, ref: Ref) -> Value:
         """The current state of an object behind a handle (e.g. a variable after assign)."""
-        return self._ask("read", ref=ref.id)
+        return self._ask(ReadRequest(exercise=self.exercise, ref=ref.id))
 
     def visible_gpus(self) -> list[str]:
         """GPU names that TensorFlow sees on the student's side."""
-        value = self._ask("env")
+        value = self._ask(EnvRequest(exercise=self.exercise))
         return [item.text or "" for item in value.items]

@@ -4,13 +4,7 @@ Everything here runs in the trusted grading process and never touches student co
 strings (names, messages, captured output) are treated as hostile and always HTML-escaped.
 """
 
-from grader.reports.class_report import load_results, render_class_report, write_class_report
-from grader.reports.feedback import render_feedback, write_feedback
+from grader.reports.class_report import render_class_report
+from grader.reports.feedback import render_feedback
 
-__all__ = [
-    "load_results",
-    "render_class_report",
-    "render_feedback",
-    "write_class_report",
-    "write_feedback",
-]
+__all__ = ["render_class_report", "render_feedback"]

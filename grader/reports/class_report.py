@@ -1,28 +1,20 @@
-"""The class overview (``OUT/report.html``): distribution, averages, pass rates, slow cases.
+"""The class overview (``OUT/report.html``): distribution, averages, pass rates, slow cases,
+and the grader errors met while grading (the instructor's to fix; students never see them).
 
-Built from the results of every student only, so it can be regenerated at any time without
-grading again (``write_class_report(OUT, language)``).
+Built from the results of every student only (``grading.results.StudentResult``), so it can be
+regenerated at any time without grading again.
 """
 
 from __future__ import annotations
 
-import json
 import statistics
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from grader.course.exercises import EXERCISE_IDS
-from grader.course.files import atomic_write_text
-from grader.reports.common import (
-    as_float,
-    environment,
-    exercise_order,
-    exercise_title,
-    student_name,
-    text,
-)
+from grader.course.messages import language_tag
+from grader.grading.results import ExerciseTotal, StudentResult
+from grader.reports.common import environment, exercise_order, exercise_title, text
 from grader.reports.plots import histogram_png
 
 SLOWEST_SHOWN = 10
@@ -76,63 +68,59 @@ def feedback_href(student: str) -> str:
     return f"{quote(student, safe='')}/feedback.html"
 
 
-def _student_rows(all_results: list[dict[str, Any]]) -> list[StudentRow]:
+def _student_rows(all_results: list[StudentResult]) -> list[StudentRow]:
     rows = [
         StudentRow(
-            name=student_name(r),
-            href=feedback_href(student_name(r)),
-            score=as_float(r.get("score"), 0.0) or 0.0,
-            max_score=as_float(r.get("max_score"), 0.0) or 0.0,
-            execution_time=as_float(r.get("execution_time")),
+            name=r.student,
+            href=feedback_href(r.student),
+            score=r.score,
+            max_score=r.max_score,
+            execution_time=r.execution_time,
         )
         for r in all_results
     ]
     return sorted(rows, key=lambda row: row.name)
 
 
-def _exercise_averages(all_results: list[dict[str, Any]], language: str) -> list[ExerciseAverage]:
-    per_exercise: dict[str, list[dict[str, Any]]] = {e: [] for e in EXERCISE_IDS}
-    for results in all_results:
-        exercises = (results.get("extra_data") or {}).get("exercises") or {}
-        for exercise_id, summary in exercises.items():
-            per_exercise.setdefault(exercise_id, []).append(summary or {})
+def _exercise_averages(all_results: list[StudentResult], language: str) -> list[ExerciseAverage]:
+    per_exercise: dict[str, list[ExerciseTotal]] = {e: [] for e in EXERCISE_IDS}
+    for result in all_results:
+        for exercise_id, summary in result.extra_data.exercises.items():
+            per_exercise.setdefault(exercise_id, []).append(summary)
     averages = []
     for exercise_id, summaries in per_exercise.items():
-        scores = [as_float(s.get("score"), 0.0) or 0.0 for s in summaries]
-        maxima = [as_float(s.get("max_score"), 0.0) or 0.0 for s in summaries]
+        scores = [s.score for s in summaries]
         averages.append(
             ExerciseAverage(
                 id=exercise_id,
                 title=exercise_title(exercise_id, language),
                 mean=statistics.fmean(scores) if scores else 0.0,
-                max_score=max(maxima, default=0.0),
-                submitted=sum(1 for s in summaries if s.get("file")),
+                max_score=max((s.max_score for s in summaries), default=0.0),
+                submitted=sum(1 for s in summaries if s.file),
                 count=len(summaries),
             )
         )
     return sorted(averages, key=lambda a: exercise_order(a.id))
 
 
-def _test_rates(all_results: list[dict[str, Any]]) -> list[TestRate]:
+def _test_rates(all_results: list[StudentResult]) -> list[TestRate]:
     rates: dict[tuple[str, str], TestRate] = {}
-    for results in all_results:
-        for test in results.get("tests") or []:
-            extra = test.get("extra_data") or {}
-            name = str(test.get("name", ""))
-            exercise = str(extra.get("exercise") or name.split(" · ", 1)[0])
-            key = (exercise, str(extra.get("test") or name))
+    for result in all_results:
+        for test in result.tests:
+            facts = test.extra_data
+            key = (facts.exercise, facts.test)
             if key not in rates:
                 rates[key] = TestRate(
-                    exercise=exercise,
-                    number=str(test.get("number", "")),
-                    title=name.split(" · ", 1)[1] if " · " in name else name,
-                    hidden=bool(extra.get("hidden")),
+                    exercise=facts.exercise,
+                    number=test.number,
+                    title=facts.title,
+                    hidden=facts.hidden,
                 )
             rate = rates[key]
-            status = test.get("status")
-            if extra.get("skipped") or status not in ("passed", "failed"):
+            outcome = test.outcome
+            if outcome == "skipped":
                 rate.skipped += 1
-            elif status == "passed":
+            elif outcome == "passed":
                 rate.passed += 1
             else:
                 rate.failed += 1
@@ -144,7 +132,35 @@ def _test_rates(all_results: list[dict[str, Any]]) -> list[TestRate]:
     return sorted(rates.values(), key=order)
 
 
-def render_class_report(all_results: list[dict[str, Any]], language: str) -> str:
+@dataclass(frozen=True)
+class GraderError:
+    """One grader bug met while grading one student's test (never shown to the student)."""
+
+    student: str
+    href: str
+    exercise: str
+    test: str
+    title: str
+    detail: str
+
+
+def _grader_errors(all_results: list[StudentResult]) -> list[GraderError]:
+    return [
+        GraderError(
+            r.student,
+            feedback_href(r.student),
+            t.extra_data.exercise,
+            t.extra_data.test,
+            t.extra_data.title,
+            t.extra_data.internal_error,
+        )
+        for r in sorted(all_results, key=lambda r: r.student)
+        for t in r.tests
+        if t.extra_data.internal_error
+    ]
+
+
+def render_class_report(all_results: list[StudentResult], language: str) -> str:
     """The class overview page as an HTML string (Korean unless ``en``)."""
     students = _student_rows(all_results)
     percents = [row.percent for row in students]
@@ -154,7 +170,7 @@ def render_class_report(all_results: list[dict[str, Any]], language: str) -> str
     template = environment().get_template("class_report.html.j2")
     return template.render(
         t=text(language),
-        lang="en" if language == "en" else "ko",
+        lang=language_tag(language),
         students=students,
         stats={
             "count": len(scores),
@@ -168,25 +184,5 @@ def render_class_report(all_results: list[dict[str, Any]], language: str) -> str
         averages=_exercise_averages(all_results, language),
         rates=_test_rates(all_results),
         slowest=slowest[:SLOWEST_SHOWN],
+        grader_errors=_grader_errors(all_results),
     )
-
-
-def load_results(out: Path) -> list[dict[str, Any]]:
-    """Every ``OUT/<student>/results.json`` that parses; unreadable ones are skipped."""
-    loaded = []
-    for path in sorted(Path(out).glob("*/results.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict):
-            data.setdefault("extra_data", {}).setdefault("student", path.parent.name)
-            loaded.append(data)
-    return loaded
-
-
-def write_class_report(out: Path, language: str) -> Path:
-    """Write ``OUT/report.html`` atomically from the results found in ``OUT``."""
-    path = Path(out) / "report.html"
-    atomic_write_text(path, render_class_report(load_results(Path(out)), language))
-    return path

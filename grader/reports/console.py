@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
+
+from grader.course.exercises import EXERCISES
+from grader.grading.results import StudentResult, grade_rows
 
 if TYPE_CHECKING:
     from grader.grading.batch import BatchSummary
@@ -41,31 +43,28 @@ class RichProgress:
         self._progress.stop()
 
 
-def print_grade_table(out: Path, console: Console) -> None:
-    """The class's grade table, read back from grades.csv (what the instructor will import)."""
-    path = out / "grades.csv"
-    if not path.is_file():
-        return
-    with path.open(encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    if not rows:
+def print_grade_table(results: list[StudentResult], console: Console) -> None:
+    """The class's grade table: the rows grades.csv holds, from the same results."""
+    if not results:
         return
     table = Table(show_lines=False)
-    for index, name in enumerate(rows[0]):
-        table.add_column(
-            name.removeprefix("ex").split("_")[0] if 0 < index < len(rows[0]) - 1 else name,
-            justify="left" if index == 0 else "right",
-        )
-    for row in rows[1:]:
-        table.add_row(*(Text(cell) for cell in row))  # a student's name is never markup
+    table.add_column("student", justify="left")
+    for exercise in EXERCISES:
+        table.add_column(exercise.id.removeprefix("ex").split("_")[0], justify="right")
+    table.add_column("total", justify="right")
+    for row in grade_rows(results):
+        scores = (f"{row.exercises[e.id]:g}" for e in EXERCISES)
+        # a student's name is never markup
+        table.add_row(Text(row.student), *scores, f"{row.total:g}")
     console.print(table)
 
 
 def print_batch_summary(
     summary: BatchSummary, out: Path, gpu: bool, console: Console, errors: Console
 ) -> None:
-    """Counts, where the files are, how well this host confined the students, and every
-    student who could not be graded (the instructor's to act on)."""
+    """Counts, where the files are, how well this host confined the students, every grader
+    error met in any student's results (graded now or before) and every student who could not
+    be graded: the instructor's to act on."""
     console.print(
         f"graded {len(summary.graded)}, already graded {len(summary.skipped)} "
         f"in {summary.seconds:.1f}s (GPU: {'yes' if gpu else 'no'})",
@@ -85,12 +84,14 @@ def print_batch_summary(
         f"grades: {out / 'grades.csv'}\nclass report: {out / 'report.html'}", markup=False
     )
     console.print(f"per-student feedback: {out}/<student>/feedback.html", markup=False)
-    for student, errors_of in summary.internal_errors.items():
-        errors.print(
-            f"grader error while grading {student} (shown to the student as an internal error): "
-            + " | ".join(errors_of),
-            markup=False, highlight=False,
-        )  # fmt: skip
+    for result in sorted(summary.results, key=lambda r: r.student):
+        for error in result.internal_errors():
+            errors.print(
+                f"grader error while grading {result.student} (the student sees only "
+                f"'internal grader error'): {error}",
+                markup=False,
+                highlight=False,
+            )
     for student, why in summary.not_graded.items():
         errors.print(f"{student}: {why}", markup=False, highlight=False)
     for problem in summary.failed_workers:

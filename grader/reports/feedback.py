@@ -9,19 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from grader.course.exercises import EXERCISE_IDS
-from grader.course.files import atomic_write_text
-from grader.reports.common import (
-    as_float,
-    environment,
-    exercise_order,
-    exercise_title,
-    student_name,
-    text,
-)
+from grader.course.messages import language_tag
+from grader.grading.results import StudentResult, TestResult
+from grader.reports.common import environment, exercise_order, exercise_title, text
 from grader.reports.plots import boundary_plot
 
 MAX_OUTPUT_CHARS = 20_000  # the engine truncates already; this only bounds the page
@@ -99,87 +92,69 @@ class ExerciseView:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
 
-def _test_view(test: dict[str, Any]) -> tuple[str, TestView]:
-    extra = test.get("extra_data") or {}
-    name = str(test.get("name", ""))
-    exercise = str(extra.get("exercise") or name.split(" · ", 1)[0])
-    title = name.split(" · ", 1)[1] if " · " in name else name
-    hidden = bool(extra.get("hidden")) or test.get("visibility") == "after_published"
-    if extra.get("skipped") or test.get("status") not in ("passed", "failed"):
-        status = "skipped"
-    else:
-        status = str(test["status"])
-    message = str(test.get("output") or "")
-    message = hidden_hint(message) if hidden else _clip(message, MAX_MESSAGE_CHARS)
-    view = TestView(
-        number=str(test.get("number", "")),
-        title=title,
-        status=status,
-        score=as_float(test.get("score"), 0.0) or 0.0,
-        max_score=as_float(test.get("max_score"), 0.0) or 0.0,
+def _test_view(test: TestResult) -> TestView:
+    facts = test.extra_data
+    hidden = facts.hidden or test.visibility == "after_published"
+    message = hidden_hint(test.output) if hidden else _clip(test.output, MAX_MESSAGE_CHARS)
+    return TestView(
+        number=test.number,
+        title=facts.title,
+        status=test.outcome,
+        score=test.score,
+        max_score=test.max_score,
         message=message,
         hidden=hidden,
-        gpu=bool(extra.get("gpu")),
+        gpu=facts.gpu,
     )
-    return exercise, view
 
 
-def exercise_views(results: dict[str, Any], language: str) -> list[ExerciseView]:
+def exercise_views(result: StudentResult, language: str) -> list[ExerciseView]:
     """One view per exercise (all seven, in course order), with its tests attached."""
-    extra = results.get("extra_data") or {}
-    summaries: dict[str, Any] = dict(extra.get("exercises") or {})
+    summaries = result.extra_data.exercises
     views: dict[str, ExerciseView] = {}
     for exercise_id in [*EXERCISE_IDS, *sorted(set(summaries) - set(EXERCISE_IDS))]:
-        summary = summaries.get(exercise_id) or {}
+        summary = summaries.get(exercise_id)
         views[exercise_id] = ExerciseView(
             id=exercise_id,
             title=exercise_title(exercise_id, language),
-            score=as_float(summary.get("score"), 0.0) or 0.0,
-            max_score=as_float(summary.get("max_score"), 0.0) or 0.0,
-            file=str(summary["file"]) if summary.get("file") else None,
-            seconds=as_float(summary.get("seconds")),
-            notes=[str(note) for note in summary.get("notes") or []],
-            output=_clip(summary.get("output"), MAX_OUTPUT_CHARS),
+            score=summary.score if summary else 0.0,
+            max_score=summary.max_score if summary else 0.0,
+            file=(summary.file or None) if summary else None,
+            seconds=summary.seconds if summary else None,
+            notes=list(summary.notes) if summary else [],
+            output=_clip(summary.output if summary else None, MAX_OUTPUT_CHARS),
         )
-    for test in results.get("tests") or []:
-        if not isinstance(test, dict):
-            continue
-        exercise_id, view = _test_view(test)
+    for test in result.tests:
+        exercise_id = test.extra_data.exercise
         if exercise_id not in views:
             views[exercise_id] = ExerciseView(
                 exercise_id, exercise_title(exercise_id, language), 0.0, 0.0, None, None, [], ""
             )
-        views[exercise_id].tests.append(view)
+        views[exercise_id].tests.append(_test_view(test))
     return sorted(views.values(), key=lambda v: exercise_order(v.id))
 
 
-def render_feedback(results: dict[str, Any], language: str) -> str:
-    """The complete feedback page of one student as an HTML string (Korean unless ``en``)."""
-    extra = results.get("extra_data") or {}
-    plots = extra.get("plots") or {}
-    boundary = plots.get("decision_boundary") if isinstance(plots, dict) else None
+def render_feedback(result: StudentResult, language: str) -> str:
+    """The complete feedback page of one student as an HTML string (Korean unless ``en``).
+
+    It shows what the student may read; never a test's ``internal_error`` (the instructor's)."""
+    extra = result.extra_data
+    boundary = (extra.plots or {}).get("decision_boundary")
     plot = boundary_plot(boundary, language) if isinstance(boundary, dict) else None
-    score = as_float(results.get("score"), 0.0) or 0.0
-    max_score = as_float(results.get("max_score"), 0.0) or 0.0
+    score, max_score = result.score, result.max_score
     template = environment().get_template("feedback.html.j2")
     return template.render(
         t=text(language),
-        lang="en" if language == "en" else "ko",
-        student=student_name(results),
+        lang=language_tag(language),
+        student=result.student,
         score=score,
         max_score=max_score,
         percent=100.0 * score / max_score if max_score else 0.0,
-        summary=str(results.get("output") or ""),
-        execution_time=as_float(results.get("execution_time")),
-        exercises=exercise_views(results, language),
+        summary=result.output,
+        execution_time=result.execution_time,
+        exercises=exercise_views(result, language),
         plot=plot,
-        gpu=bool(extra.get("gpu")),
-        grader_version=str(extra.get("grader_version", "")),
-        seed=str(extra.get("seed", "")),
+        gpu=extra.gpu,
+        grader_version=extra.grader_version,
+        seed=str(extra.seed),
     )
-
-
-def write_feedback(results: dict[str, Any], path: Path, language: str) -> Path:
-    """Render and write ``feedback.html`` atomically; returns ``path``."""
-    atomic_write_text(path, render_feedback(results, language))
-    return path

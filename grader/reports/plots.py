@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.course.messages import Msg, rendered
+
 MAX_POINTS = 5000  # the grader's datasets are far smaller; bound what we read
 MAX_LINE_POINTS = 1000
 MAX_DRAWN_POINTS = 600  # per panel: every k-th point beyond this keeps the page small
@@ -44,33 +46,27 @@ SVG_HEIGHT = PLOT_TOP + PLOT_HEIGHT + 76
 TICK_TARGET = 6  # about this many tick labels per axis
 FAR = 1e9  # line vertices farther than this many times the shown range away are not drawn
 
-LABELS: dict[str, dict[str, str]] = {
-    "ko": {
-        "student": "내 모델",
-        "reference": "참고 답안",
-        "class": "클래스 {}",
-        "line": "결정 경계",
-        "invalid": "올바른 예측값 없음",
-        "title": "결정 경계 그림. {panels} 빨간 선이 결정 경계입니다.",
-        "panel_valid": "{side} {title}: 클래스 0 점 {zero}개, 클래스 1 점 {one}개.",
-        "panel_invalid": "{side} {title}: 올바른 예측값이 없어 점 {count}개를 회색으로 표시.",
-        "no_line": "결정 경계 선 없음.",
-        "left": "왼쪽",
-        "right": "오른쪽",
-    },
-    "en": {
-        "student": "Your model",
-        "reference": "Reference",
-        "class": "class {}",
-        "line": "decision boundary",
-        "invalid": "no valid prediction",
-        "title": "Decision boundary plot. {panels} The red line is the decision boundary.",
-        "panel_valid": "{side}: {title}, {zero} points of class 0, {one} of class 1.",
-        "panel_invalid": "{side}: {title}, no valid prediction, {count} points in grey.",
-        "no_line": "No boundary line.",
-        "left": "Left",
-        "right": "Right",
-    },
+LABELS: dict[str, Msg] = {
+    "student": Msg("내 모델", "Your model"),
+    "reference": Msg("참고 답안", "Reference"),
+    "class": Msg("클래스 {}", "class {}"),
+    "line": Msg("결정 경계", "decision boundary"),
+    "invalid": Msg("올바른 예측값 없음", "no valid prediction"),
+    "title": Msg(
+        "결정 경계 그림. {panels} 빨간 선이 결정 경계입니다.",
+        "Decision boundary plot. {panels} The red line is the decision boundary.",
+    ),
+    "panel_valid": Msg(
+        "{side} {title}: 클래스 0 점 {zero}개, 클래스 1 점 {one}개.",
+        "{side}: {title}, {zero} points of class 0, {one} of class 1.",
+    ),
+    "panel_invalid": Msg(
+        "{side} {title}: 올바른 예측값이 없어 점 {count}개를 회색으로 표시.",
+        "{side}: {title}, no valid prediction, {count} points in grey.",
+    ),
+    "no_line": Msg("결정 경계 선 없음.", "No boundary line."),
+    "left": Msg("왼쪽", "Left"),
+    "right": Msg("오른쪽", "Right"),
 }
 
 
@@ -306,7 +302,7 @@ def boundary_plot(plot: dict[str, Any], language: str) -> BoundaryPlot | None:
     figure, with grey points and a notice in the student's panel (``student_ok`` is False).
     ``language`` is the feedback page's (Korean unless ``en``).
     """
-    labels = LABELS["en" if language == "en" else "ko"]
+    labels = rendered(LABELS, language)
     points = _points(plot.get("inputs"))
     if points is None:
         return None

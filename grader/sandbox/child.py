@@ -7,15 +7,14 @@ file of the grader has to be readable from here.
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import io
-import json
 import os
 import random
 import socket
 import sys
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -24,7 +23,9 @@ from grader.sandbox.warmup import fresh_eager_context, single_threaded
 from grader.student.agent import Agent
 from grader.student.loader import LoadError, source_from_bytes
 from grader.wire.framing import FrameError, recv_frame, send_frame
-from grader.wire.protocol import MAX_MESSAGE_BYTES
+from grader.wire.replies import WireReply, failed
+from grader.wire.requests import LoadRequest, Request, decode_request
+from grader.wire.values import MAX_MESSAGE_BYTES, ProtocolError
 
 
 @contextlib.contextmanager
@@ -37,11 +38,6 @@ def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
-
-
-def _failure_reply(category: str, exc_type: str, message: str) -> bytes:
-    failure = {"category": category, "exc_type": exc_type, "message": message[:4000]}
-    return json.dumps({"ok": False, "failure": failure, "output": ""}).encode()
 
 
 def _seed_everything(seed: int) -> None:
@@ -58,42 +54,52 @@ def serve(sock: socket.socket, seed: int) -> None:
     agents: dict[str, Agent] = {}
     while True:
         try:
-            request: dict[str, Any] = json.loads(recv_frame(sock, MAX_MESSAGE_BYTES))
+            raw = recv_frame(sock, MAX_MESSAGE_BYTES)
         except FrameError:
             return
-        try:
-            reply = _memory_failure(_handle(request, agents))
-        except MemoryError:
-            reply = _failure_reply("memory", "MemoryError", "")
-        except BaseException as exc:
-            reply = _failure_reply("exception", type(exc).__name__, str(exc))
+        reply = answer(raw, agents)
         _flush()
         send_frame(sock, reply)
 
 
-def _memory_failure(reply: bytes) -> bytes:
+def answer(raw: bytes, agents: dict[str, Agent]) -> bytes:
+    """The reply to one request's bytes: whatever they hold, a reply and never a crash (a
+    request outside the schema is answered as an exception, ``ProtocolError``)."""
+    try:  # encoding inside: serialising a huge value can run out of memory too
+        return _memory_failure(_handle(decode_request(raw), agents)).encode()
+    except MemoryError:
+        return failed("memory", exc_type="MemoryError").encode()
+    except BaseException as exc:
+        return failed("exception", exc_type=type(exc).__name__, message=str(exc)).encode()
+
+
+def _memory_failure(reply: WireReply) -> WireReply:
     """The agent reports a MemoryError like any other exception; here it means the sandbox's
     memory limit was hit, so say so (the "memory" category has its own message)."""
-    if b"MemoryError" not in reply:
+    failure = reply.failure
+    if failure is None or not failure.exc_type.endswith("MemoryError"):
         return reply
-    data = json.loads(reply)
-    failure = data.get("failure")
-    if isinstance(failure, dict) and str(failure.get("exc_type", "")).endswith("MemoryError"):
-        failure["category"] = "memory"
-        return json.dumps(data, ensure_ascii=False).encode("utf-8")
-    return reply
+    memory = failure.model_copy(update={"category": "memory"})
+    return reply.model_copy(update={"failure": memory})
 
 
-def _handle(request: dict[str, Any], agents: dict[str, Agent]) -> bytes:
-    exercise = request["exercise"]
-    if request["op"] == "load":
-        agent = agents[exercise] = Agent(capture=_no_capture)
+def _handle(request: Request, agents: dict[str, Agent]) -> WireReply:
+    """Answer one validated request; an exercise that was never loaded is a ProtocolError."""
+    if isinstance(request, LoadRequest):
+        agent = agents[request.exercise] = Agent(capture=_no_capture)
         try:
-            source = source_from_bytes(base64.b64decode(request["source"]), request["filename"])
+            raw = base64.b64decode(request.source, validate=True)
+        except binascii.Error:
+            raise ProtocolError("the source is not base64") from None
+        try:
+            source = source_from_bytes(raw, request.filename)
         except LoadError as exc:
-            return _failure_reply("load", "LoadError", str(exc))
-        return agent.load_source(source, exercise, request["filename"]).encode("utf-8")
-    return agents[exercise].handle(request).encode("utf-8")
+            return failed("load", exc_type="LoadError", message=str(exc))
+        return agent.load_source(source, request.exercise, request.filename)
+    agent = agents.get(request.exercise)
+    if agent is None:
+        raise ProtocolError(f"exercise {request.exercise!r} was not loaded")
+    return agent.handle(request)
 
 
 def run_child(sock_fd: int, out_fd: int, seed: int) -> None:

@@ -17,16 +17,12 @@ import stat
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from grader.course.config import CourseConfig
-from grader.course.exercises import find_exercise_file
 from grader.course.tfenv import QUIET_ENV
-from grader.grading.results import ExerciseRun
-from grader.grading.submission import Submission
 from grader.sandbox import CONTROL_FD_ENV
 from grader.sandbox.confine import ConfinePlan, ConfineReport, merge_reports
 from grader.sandbox.interpreter import NEUTRAL_CWD, python_command
@@ -34,12 +30,15 @@ from grader.student.loader import load_seconds, source_limit
 from grader.wire.framing import FrameError, OutputDrain, recv_frame, send_frame
 from grader.wire.protocol import (
     MAX_MESSAGE_BYTES,
+    FailureCategory,
     OutputLog,
     ProtocolError,
     Reply,
     StudentFailure,
     decode_reply,
 )
+from grader.wire.replies import failed
+from grader.wire.requests import CallRequest, LoadRequest, decode_request
 
 ZYGOTE_START_S = 180
 
@@ -81,9 +80,9 @@ def settings_for(
     )
 
 
-def failure_reply(category: str, message: str = "", exc_type: str = "") -> bytes:
-    failure = {"category": category, "message": message, "exc_type": exc_type}
-    return json.dumps({"ok": False, "failure": failure}).encode()
+def failure_reply(category: FailureCategory, message: str = "", exc_type: str = "") -> bytes:
+    """The reply this side gives for a child that died, stalled or sent too much."""
+    return failed(category, exc_type=exc_type, message=message).encode()
 
 
 # What the zygote, and so every sandbox child, inherits of the grader's environment: what Python,
@@ -359,6 +358,24 @@ class StudentSandbox:
             self.child.loaded.add(exercise)
         return reply
 
+    def load_file(self, exercise: str, path: Path, output: OutputLog) -> Reply:
+        """``exercise`` from the student's file at ``path``, loaded in the child once per run:
+        the public and the hidden graders both open it, and get the same load (or the same
+        failure) without a second import. A file that cannot be read fails the load in words
+        that name only the file, never a grader-side path."""
+        if exercise in self.load_failures:
+            return self.load_failures[exercise]
+        if exercise in self.sources:
+            return Reply(value=None, failure=None)
+        try:
+            source = read_submission_file(path)
+        except OSError as exc:
+            reason = f"{path.name}: {exc.strerror}" if exc.strerror else str(exc)
+            return Reply(None, StudentFailure("load", exc_type="OSError", message=reason))
+        reply = self.load(exercise, path.name, source, output)
+        output.add(reply.output)
+        return reply
+
     def _load_seconds(self, exercise: str) -> float:
         """A notebook gets ``cell_s`` per code cell, as nbgrader's kernel; the student's deadline
         (``_exchange``) bounds it."""
@@ -367,13 +384,8 @@ class StudentSandbox:
 
     def _load_request(self, exercise: str) -> bytes:
         filename, source = self.sources[exercise]
-        request = {
-            "op": "load",
-            "exercise": exercise,
-            "filename": filename,
-            "source": base64.b64encode(source).decode("ascii"),
-        }
-        return json.dumps(request).encode()
+        source_text = base64.b64encode(source).decode("ascii")
+        return LoadRequest(exercise=exercise, filename=filename, source=source_text).encode()
 
     def request(self, exercise: str, payload: bytes, output: OutputLog) -> bytes:
         return self._again_if_killed(lambda: self._request_once(exercise, payload, output))
@@ -437,11 +449,14 @@ def _decode_or_failure(raw: bytes) -> Reply:
 
 
 def _function_of(payload: bytes) -> str:
-    request = json.loads(payload)
-    return request.get("function", "") if request.get("op") == "call" else ""
+    request = decode_request(payload)
+    return request.function if isinstance(request, CallRequest) else ""
 
 
 class RemoteTransport:
+    """The transport of one exercise's ``Submission`` (``grader.grading.submission``): every
+    grader request goes to the student's sandbox child, its output into the exercise's log."""
+
     def __init__(self, sandbox: StudentSandbox, exercise: str, output: OutputLog) -> None:
         self.sandbox, self.exercise, self.output = sandbox, exercise, output
 
@@ -465,55 +480,3 @@ def read_submission_file(path: Path) -> bytes:
             return handle.read(limit + 1)
     finally:
         os.close(fd)
-
-
-@contextmanager
-def open_remote(
-    sandbox: StudentSandbox, folder: Path, exercise: str, run: ExerciseRun
-) -> Iterator[Submission]:
-    """Serve ``exercise`` from a student's folder through the student's sandbox child.
-
-    ``run`` collects what the report needs (file graded, output) across the public and hidden
-    grader modules, which both open the same exercise.
-    """
-    if run.output is None:
-        run.output = OutputLog(limit=sandbox.settings.output_bytes)
-    output = run.output
-    path, notes = find_exercise_file(folder, exercise)
-    if path is None:
-        yield Submission(exercise, None, load_failure=StudentFailure("no_file"), output=output)
-        return
-    run.file = path.name
-    if exercise in sandbox.load_failures:
-        reply = sandbox.load_failures[exercise]
-    elif exercise in sandbox.sources:
-        reply = Reply(value=None, failure=None)
-    else:
-        try:
-            source = read_submission_file(path)
-        except OSError as exc:  # named by the file's own name: no grader-side path is shown
-            reason = f"{path.name}: {exc.strerror}" if exc.strerror else str(exc)
-            failure = StudentFailure("load", exc_type="OSError", message=reason)
-            yield Submission(exercise, None, load_failure=failure, output=output, notes=notes)
-            return
-        reply = sandbox.load(exercise, path.name, source, output)
-        output.add(reply.output)
-    transport = RemoteTransport(sandbox, exercise, output)
-    yield Submission(exercise, transport, load_failure=reply.failure, output=output, notes=notes)
-
-
-@contextmanager
-def open_recorded(
-    sandbox: StudentSandbox,
-    folder: Path,
-    runs: dict[str, ExerciseRun],
-    language: str,
-    exercise: str,
-) -> Iterator[Submission]:
-    """``open_remote`` that also records time and notes per exercise for the report."""
-    run = runs.setdefault(exercise, ExerciseRun())
-    started = time.monotonic()
-    with open_remote(sandbox, folder, exercise, run) as submission:
-        yield submission
-    run.seconds += time.monotonic() - started
-    run.notes = [note.render(language) for note in submission.notes]

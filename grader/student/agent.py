@@ -1,16 +1,15 @@
 """Answer grader requests against one student's module.
 
-A request is a small JSON object (``op`` plus fields, see ``grader.wire.protocol``); the reply is the
-JSON text of a ``WireReply``. The agent is the only place where a student's objects are touched,
-and it is the same code whether it runs in the sandbox or in-process.
+Requests are the validated models of ``grader.wire.requests``; the reply is a
+``grader.wire.replies.WireReply``, which the caller encodes. The agent is the only place where a
+student's objects are touched, and it is the same code whether it runs in the sandbox or
+in-process.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import io
-import json
 import traceback
 import types
 from collections.abc import Callable, Iterator
@@ -18,11 +17,28 @@ from typing import Any
 
 import numpy as np
 import tensorflow as tf
+from pydantic import ValidationError
 
 from grader.student import functions
 from grader.student.describe import Registry, TooLarge, describe
 from grader.student.loader import exec_module
-from grader.wire.protocol import MAX_TEXT
+from grader.wire.replies import UNFIT, FailureCategory, WireReply, failed, returned
+from grader.wire.requests import (
+    Argument,
+    ArrayArg,
+    AttrRequest,
+    CallRequest,
+    ConstArg,
+    EnvRequest,
+    FnArg,
+    ListArg,
+    NewRequest,
+    ReadRequest,
+    RefArg,
+    Request,
+    TupleArg,
+)
+from grader.wire.values import MAX_TEXT, decode_array
 
 OutputCapture = Callable[[], contextlib.AbstractContextManager[io.StringIO]]
 
@@ -35,24 +51,22 @@ def capture_in_memory() -> Iterator[io.StringIO]:
         yield buffer
 
 
-def _array(spec: dict[str, Any]) -> np.ndarray:
-    raw = base64.b64decode(spec["data"])
-    return np.frombuffer(raw, dtype=spec["dtype"]).reshape(spec["shape"]).copy()
-
-
 def _student_traceback(exc: BaseException, filename: str) -> str:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
     lines = [f"  {f.filename}, {f.lineno}행, {f.name}: {f.line or ''}" for f in frames[-5:]]
     return "\n".join(lines)[:MAX_TEXT]
 
 
-def _failure(category: str, exc: BaseException | None = None, filename: str = "") -> dict:
-    failure: dict[str, Any] = {"category": category}
-    if exc is not None:
-        failure["exc_type"] = type(exc).__name__[:200]
-        failure["message"] = str(exc)[:MAX_TEXT]
-        failure["detail"] = _student_traceback(exc, filename)
-    return failure
+def _raised(
+    category: FailureCategory, exc: BaseException, filename: str, output: str = ""
+) -> WireReply:
+    return failed(
+        category,
+        exc_type=type(exc).__name__,
+        message=str(exc),
+        detail=_student_traceback(exc, filename),
+        output=output,
+    )
 
 
 class Agent:
@@ -70,7 +84,7 @@ class Agent:
         self._capture = capture
 
     # ------------------------------------------------------------------ loading
-    def load_source(self, source: str, module_name: str, filename: str) -> str:
+    def load_source(self, source: str, module_name: str, filename: str) -> WireReply:
         self.filename = filename
         output = ""
         try:
@@ -80,12 +94,16 @@ class Agent:
                 finally:
                     output = buffer.getvalue()
         except SyntaxError as exc:
-            failure = _failure("load", exc, filename)
-            failure["detail"] = f"{exc.lineno}행: {(exc.text or '').strip()}"[:MAX_TEXT]
-            return self._reply(failure=failure, output=output)
+            return failed(
+                "load",
+                exc_type=type(exc).__name__,
+                message=str(exc),
+                detail=f"{exc.lineno}행: {(exc.text or '').strip()}",
+                output=output,
+            )
         except BaseException as exc:
-            return self._reply(failure=_failure("load", exc, filename), output=output)
-        return self._reply(value={"kind": "none", "type": "builtins.NoneType"}, output=output)
+            return _raised("load", exc, filename, output)
+        return returned({"kind": "none", "type": "builtins.NoneType"}, output)
 
     def use_namespace(self, namespace: dict[str, Any], filename: str = "<notebook>") -> None:
         """Serve functions already defined elsewhere (a notebook's globals)."""
@@ -93,18 +111,21 @@ class Agent:
         self.filename = filename
 
     # ------------------------------------------------------------------ requests
-    def handle(self, request: dict[str, Any]) -> str:
-        op = request.get("op")
-        handler = {
-            "call": self._call,
-            "attr": self._attr,
-            "new": self._new,
-            "read": self._read,
-            "env": self._env,
-        }.get(op)
-        if handler is None:
-            return self._reply(failure={"category": "exception", "message": f"unknown op {op}"})
-        return handler(request)
+    def handle(self, request: Request) -> WireReply:
+        """Answer one validated request (loading is the caller's: it knows where files are)."""
+        match request:
+            case CallRequest():
+                return self._call(request)
+            case AttrRequest():
+                return self._attr(request)
+            case NewRequest():
+                return self._new(request)
+            case ReadRequest():
+                return self._describe_reply(self.registry.get(request.ref), "")
+            case EnvRequest():
+                gpus = [device.name for device in tf.config.list_logical_devices("GPU")]
+                return self._describe_reply(gpus, "")
+        return failed("exception", message=f"unknown op {request.op}")
 
     def _lookup(self, name: str) -> Any:
         if isinstance(self.module, dict):
@@ -116,30 +137,30 @@ class Agent:
             return name in self.module
         return self.module is not None and hasattr(self.module, name)
 
-    def _decode_argument(self, spec: Any) -> Any:
-        if isinstance(spec, list):
-            return [self._decode_argument(item) for item in spec]
-        if not isinstance(spec, dict):
-            return spec
-        kind = spec["t"]
-        if kind == "const":
-            return tf.constant(_array(spec), dtype=tf.float32)
-        if kind == "array":
-            return _array(spec)
-        if kind == "ref":
-            return self.registry.get(spec["id"])
-        if kind == "fn":
-            return functions.build(spec["kind"], spec["coefs"])
-        if kind == "tuple":
-            return tuple(self._decode_argument(item) for item in spec["items"])
-        raise ValueError(f"unknown argument kind {kind}")
+    def _argument(self, arg: Argument) -> Any:
+        """A wire argument as the student's function receives it."""
+        match arg:
+            case ListArg():
+                return [self._argument(item) for item in arg.items]
+            case ConstArg():
+                # a copy: TensorFlow converts a read-only view of the frame more slowly
+                return tf.constant(decode_array(arg, writable=True), dtype=tf.float32)
+            case ArrayArg():
+                return decode_array(arg, writable=True)
+            case RefArg():
+                return self.registry.get(arg.id)
+            case FnArg():
+                return functions.build(arg.kind, arg.coefs)
+            case TupleArg():
+                return tuple(self._argument(item) for item in arg.items)
+        return arg  # a number, string, boolean or None
 
-    def _call(self, request: dict[str, Any]) -> str:
-        name = request["function"]
+    def _call(self, request: CallRequest) -> WireReply:
+        name = request.function
         if not self._has(name):
-            return self._reply(failure={"category": "missing", "message": name})
-        args = [self._decode_argument(a) for a in request.get("args", [])]
-        kwargs = {k: self._decode_argument(v) for k, v in request.get("kwargs", {}).items()}
+            return failed("missing", message=name)
+        args = [self._argument(a) for a in request.args]
+        kwargs = {k: self._argument(v) for k, v in request.kwargs.items()}
         output = ""
         try:
             with self._capture() as buffer:
@@ -148,56 +169,36 @@ class Agent:
                 finally:
                     output = buffer.getvalue()
         except NotImplementedError as exc:
-            return self._reply(
-                failure=_failure("not_implemented", exc, self.filename), output=output
-            )
+            return _raised("not_implemented", exc, self.filename, output)
         except BaseException as exc:
-            return self._reply(failure=_failure("exception", exc, self.filename), output=output)
+            return _raised("exception", exc, self.filename, output)
         return self._describe_reply(result, output)
 
-    def _attr(self, request: dict[str, Any]) -> str:
-        name = request["name"]
-        if not self._has(name):
-            return self._reply(failure={"category": "missing", "message": name})
-        return self._describe_reply(self._lookup(name), "")
+    def _attr(self, request: AttrRequest) -> WireReply:
+        if not self._has(request.name):
+            return failed("missing", message=request.name)
+        return self._describe_reply(self._lookup(request.name), "")
 
-    def _new(self, request: dict[str, Any]) -> str:
+    def _new(self, request: NewRequest) -> WireReply:
         """Create a grader-owned object on this side and register it, for identity checks."""
-        array = _array(request["value"])
-        kind = request["kind"]
-        if kind == "variable":
+        array = decode_array(request.value, writable=True)
+        if request.kind == "variable":
             obj: Any = tf.Variable(array.astype(np.float32))
-        elif kind == "constant":
-            with tf.device(request.get("device") or None):
+        elif request.kind == "constant":
+            with tf.device(request.device or None):
                 obj = tf.constant(array, dtype=tf.float32)
         else:
             obj = array
         self.registry.add(obj)
         return self._describe_reply(obj, "")
 
-    def _read(self, request: dict[str, Any]) -> str:
-        return self._describe_reply(self.registry.get(request["ref"]), "")
-
-    def _env(self, request: dict[str, Any]) -> str:
-        gpus = [device.name for device in tf.config.list_logical_devices("GPU")]
-        return self._describe_reply(gpus, "")
-
     # ------------------------------------------------------------------ replies
-    def _describe_reply(self, obj: Any, output: str) -> str:
+    def _describe_reply(self, obj: Any, output: str) -> WireReply:
         try:
-            return self._reply(value=describe(obj, self.registry), output=output)
+            return returned(describe(obj, self.registry), output)
         except TooLarge as exc:
-            return self._reply(
-                failure={"category": "too_large", "message": str(exc)[:MAX_TEXT]}, output=output
-            )
+            return failed("too_large", message=str(exc), output=output)
+        except ValidationError as exc:  # the grader rejects it, as it would the reply itself
+            return failed(UNFIT, message=str(exc), output=output)
         except Exception as exc:
-            return self._reply(failure=_failure("exception", exc, self.filename), output=output)
-
-    @staticmethod
-    def _reply(*, value: dict | None = None, failure: dict | None = None, output: str = "") -> str:
-        reply: dict[str, Any] = {"ok": failure is None, "output": output[: MAX_TEXT * 4]}
-        if failure is not None:
-            reply["failure"] = failure
-        else:
-            reply["value"] = value
-        return json.dumps(reply, ensure_ascii=False)
+            return _raised("exception", exc, self.filename, output)

@@ -1,7 +1,10 @@
 """Turn any object a student's function returns into the plain-data record graders read.
 
 The record holds numbers and facts (kind, dtype, shape, device, trainable, identity) and never
-the object itself; objects with state are kept in a registry and named by a handle.
+the object itself; objects with state are kept in a registry and named by a handle. It is built
+as plain fields and validated as a whole by ``grader.wire.replies.returned`` (one pass through
+the schema is cheaper than a model per part): a value the schema cannot carry (a dimension or a
+dtype name no grader can use) fails there, and the grader takes it as a ``ProtocolError``.
 """
 
 from __future__ import annotations
@@ -12,8 +15,17 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from grader.wire import protocol
-from grader.wire.protocol import ALLOWED_DTYPES, MAX_ARRAY_ELEMENTS, MAX_DEPTH, MAX_ITEMS, MAX_TEXT
+from grader.wire.values import (
+    ALLOWED_DTYPES,
+    MAX_ARRAY_ELEMENTS,
+    MAX_AXES,
+    MAX_DEPTH,
+    MAX_ITEMS,
+    MAX_NAME,
+    MAX_TEXT,
+    array_fields,
+    sendable,
+)
 
 MAX_MARKER_POINTS = 100_000  # far more than any grader's dataset
 
@@ -49,7 +61,7 @@ class Registry:
 def encode_array(array: np.ndarray) -> dict[str, Any]:
     if array.size > MAX_ARRAY_ELEMENTS:
         raise TooLarge(f"{array.size} elements")
-    return protocol.encode_array(array)
+    return array_fields(array)
 
 
 def _numeric(array: np.ndarray) -> dict[str, Any] | None:
@@ -62,12 +74,11 @@ def _numeric(array: np.ndarray) -> dict[str, Any] | None:
 
 
 def _text(value: object) -> str:
-    return str(value)[:MAX_TEXT]
+    return sendable(str(value), MAX_TEXT)
 
 
 def _type_name(obj: Any) -> str:
-    cls = type(obj)
-    return f"{cls.__module__}.{cls.__qualname__}"[:200]
+    return _type_name_of_class(type(obj))
 
 
 def _tensor_record(obj: Any, kind: str) -> dict[str, Any]:
@@ -226,11 +237,11 @@ def _axes_record(ax: Any) -> dict[str, Any]:
 
 
 def _figure_record(figure: Any) -> dict[str, Any]:
-    return {"axes": [_axes_record(ax) for ax in figure.axes[:16]]}
+    return {"axes": [_axes_record(ax) for ax in figure.axes[:MAX_AXES]]}
 
 
 def describe(obj: Any, registry: Registry, depth: int = 0) -> dict[str, Any]:
-    """Describe ``obj`` as a JSON-ready record (the schema is ``protocol.WireValue``)."""
+    """Describe ``obj`` as the fields of a ``grader.wire.values.WireValue``."""
     record = _describe(obj, registry, depth)
     same = registry.handle_of(obj)
     if same is not None:
@@ -289,7 +300,7 @@ def _describe(obj: Any, registry: Registry, depth: int) -> dict[str, Any]:
 
 
 def _type_name_of_class(cls: type) -> str:
-    return f"{cls.__module__}.{cls.__qualname__}"[:200]
+    return sendable(f"{cls.__module__}.{cls.__qualname__}", MAX_NAME)
 
 
 def _is_figure(obj: Any) -> bool:

@@ -1,2 +1,4 @@
-"""The one language the trusted grader and the student's process speak: plain-data values,
-length-prefixed frames and the bounded output log. Both sides import it; it imports neither."""
+"""The one language the trusted grader and the student's process speak, imported by both sides
+(it imports neither): ``values`` (values and arrays), ``requests`` (one model per operation),
+``replies`` (a value or a failure), ``framing`` (length-prefixed frames), ``output`` (the
+capped output log) and ``lognoise``; ``protocol`` gathers the names graders use."""

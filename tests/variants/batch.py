@@ -1,6 +1,6 @@
 """Grade the reference and every variant of one exercise under many student names at once.
 
-One pytest session per batch grades them all (``run_graders`` takes many students), cached
+One pytest session per batch grades them all (``grade_runs`` takes many students), cached
 per process: ``test_variants`` grades each batch under one name, ``test_seed_invariance`` under
 all eight. An exercise whose graders train models (ex06) is split into several batches, so
 that xdist can spread it over the workers.
@@ -13,16 +13,14 @@ import importlib
 import pkgutil
 import tempfile
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import tests.variants as variants_package
 from grader.course.config import load_config
-from grader.grading.local import open_local
-from grader.grading.plugin import StudentJob, TestRecord
-from grader.grading.runner import run_graders
 from grader.course.tfenv import gpu_visible_in_process
+from grader.grading.plugin import TestRecord
+from grader.grading.student_run import StudentRun, grade_runs
 from tests.variants import Variant
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,21 +86,21 @@ def grade_batch(
             folder.mkdir()
             (folder / f"{exercise}.py").write_text(variant.apply(solution), encoding="utf-8")
             folders[variant.name] = (variant, folder)
-        jobs: dict[tuple[str, str], StudentJob] = {
-            (label, name): StudentJob(name, partial(open_local, folder, output_limit=65536))
+        runs: dict[tuple[str, str], StudentRun[Any]] = {
+            (label, name): StudentRun.in_process(config, name, folder)
             for label, (_, folder) in folders.items()
             for name in names
         }
-        run_graders(
-            config, [exercise], ["public", "hidden"], list(jobs.values()),
+        grade_runs(
+            config, [exercise], ["public", "hidden"], list(runs.values()),
             gpu_visible=gpu_visible_in_process(),
         )  # fmt: skip
     return {
         label: Graded(
             label,
             variant,
-            {n: jobs[label, n].records for n in names},
-            {n: jobs[label, n].artifacts for n in names},
+            {n: runs[label, n].records for n in names},
+            {n: runs[label, n].artifacts for n in names},
         )
         for label, (variant, _) in folders.items()
     }

@@ -3,13 +3,14 @@
 import numpy as np
 
 from grader.course.messages import Msg
-from grader.graders.checks import check, distinct_index, expect_close, expect_tensor, points
-from grader.graders.public.test_ex01_tensors import (
+from grader.graders.checks import check, distinct_index, expect_close, expect_tensor
+from grader.graders.helpers.ex01_tensors import (
     check_index_tuple,
     check_not_constant,
     check_uniform_values,
     uniform_bounds,
 )
+from grader.graders.meta import points
 
 EXERCISE = "ex01_tensors"
 LARGE = (400, 250)
@@ -35,12 +36,12 @@ def test_make_normal_statistics(submission, rng):
     stddev = float(rng.choice((rng.uniform(0.3, 0.7), rng.uniform(1.5, 3))))
     values = expect_tensor(submission.call("make_normal", LARGE, mean=mean, stddev=stddev), LARGE)
     check_not_constant(values, "make_normal", "tf.random.normal")
-    hint = ("mean과 stddev 인자를 tf.random.normal에 전달했나요?",
-            "Did you pass mean and stddev to tf.random.normal?")  # fmt: skip
-    check(abs(values.mean() - mean) < 0.05 * stddev + 0.02, f"표본 평균이 mean과 다릅니다. {hint[0]}",
-          f"The sample mean differs from mean. {hint[1]}")  # fmt: skip
-    check(abs(values.std() / stddev - 1) < 0.03, f"표본 표준 편차가 stddev와 다릅니다. {hint[0]}",
-          f"The sample standard deviation differs from stddev. {hint[1]}")  # fmt: skip
+    hint = Msg("mean과 stddev 인자를 tf.random.normal에 전달했나요?",
+               "Did you pass mean and stddev to tf.random.normal?")  # fmt: skip
+    check(abs(values.mean() - mean) < 0.05 * stddev + 0.02, f"표본 평균이 mean과 다릅니다. {hint.ko}",
+          f"The sample mean differs from mean. {hint.en}")  # fmt: skip
+    check(abs(values.std() / stddev - 1) < 0.03, f"표본 표준 편차가 stddev와 다릅니다. {hint.ko}",
+          f"The sample standard deviation differs from stddev. {hint.en}")  # fmt: skip
     skew = float(np.mean(((values - values.mean()) / values.std()) ** 3))
     check(abs(skew) < 0.1, "값이 정규 분포처럼 퍼져 있지 않습니다. tf.random.normal을 쓰세요.",
           "The values are not normally distributed. Use tf.random.normal.")  # fmt: skip

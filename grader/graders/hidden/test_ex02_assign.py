@@ -3,50 +3,33 @@
 import numpy as np
 
 from grader.course.messages import Msg
-from grader.graders.checks import check, close_enough, distinct_index, expect_close, fail, points
-from grader.graders.public.test_ex02_assign import read_variable
-from grader.wire.protocol import Const, Ref, Value
+from grader.graders.checks import distinct_index
+from grader.graders.helpers.ex02_assign import AssignFeedback, expect_assigned
+from grader.graders.meta import points
+from grader.wire.protocol import Const
 
 EXERCISE = "ex02_assign"
 
 
-def expect_in_place(
-    submission,
-    ref: Ref,
-    result: Value,
-    initial: np.ndarray,
-    expected: np.ndarray,
-    method: str,
-    hint: Msg,
-) -> np.ndarray:
-    """The variable now holds ``expected`` and was returned; gives the variable's values."""
-    values = read_variable(submission, ref, initial.shape)
-    if close_enough(values, initial) and not close_enough(expected, initial):
-        if result.kind == "variable" and result.same_as != ref:
-            fail(
-                "새 tf.Variable을 만들었을 뿐 전달받은 변수 v는 그대로입니다. "
-                f"v.{method}(...)로 원래 변수를 제자리에서 바꾸세요.",
-                "You made a new tf.Variable, but the variable v you were given is unchanged. "
-                f"Change v in place with v.{method}(...).",
-            )
-        fail(
-            "전달받은 변수 v의 값이 바뀌지 않았습니다. 이름에 새 텐서를 대입(v = ...)하지 말고 "
-            f"v.{method}(...)로 변수 자체에 할당하세요.",
-            "The variable v you were given did not change. Do not rebind the name (v = ...); "
-            f"assign to the variable itself with v.{method}(...).",
-        )
-    expect_close(values, expected, hint)
-    check(
-        result.same_as == ref
-        or (
-            result.kind == "variable"
-            and result.array is not None
-            and close_enough(result.array, expected)
-        ),
-        "바꾼 변수 v를 반환해야 합니다 (return v).",
-        "Return the changed variable v (return v).",
-    )
-    return values
+# expect_assigned in the hidden tests' own words: the name-rebinding hint whenever v did not
+# change, and a shorter return hint.
+FEEDBACK = AssignFeedback(
+    returned_tensor=None,
+    new_variable=Msg(
+        "새 tf.Variable을 만들었을 뿐 전달받은 변수 v는 그대로입니다. "
+        "v.{method}(...)로 원래 변수를 제자리에서 바꾸세요.",
+        "You made a new tf.Variable, but the variable v you were given is unchanged. "
+        "Change v in place with v.{method}(...).",
+    ),
+    unchanged=Msg(
+        "전달받은 변수 v의 값이 바뀌지 않았습니다. 이름에 새 텐서를 대입(v = ...)하지 말고 "
+        "v.{method}(...)로 변수 자체에 할당하세요.",
+        "The variable v you were given did not change. Do not rebind the name (v = ...); "
+        "assign to the variable itself with v.{method}(...).",
+    ),
+    not_returned=Msg("바꾼 변수 v를 반환해야 합니다 (return v).",
+                     "Return the changed variable v (return v)."),
+)  # fmt: skip
 
 
 @points(1, "assign_ones: 1차원, 3차원, 원소 하나인 변수", "assign_ones: 1-D, 3-D, one-element")
@@ -56,7 +39,7 @@ def test_assign_ones_other_shapes(submission, rng):
         initial = np.asarray(rng.normal(size=shape), dtype=np.float32)
         ref = submission.variable(initial)
         result = submission.call("assign_ones", ref)
-        expect_in_place(
+        expect_assigned(
             submission,
             ref,
             result,
@@ -67,6 +50,7 @@ def test_assign_ones_other_shapes(submission, rng):
                 "shape을 직접 적지 말고 v.shape을 써서 어떤 shape의 변수에도 1을 할당하세요.",
                 "Use v.shape rather than a fixed shape, so any variable gets ones.",
             ),
+            feedback=FEEDBACK,
         )
 
 
@@ -81,7 +65,7 @@ def test_assign_element_other_ranks(submission, rng):
         result = submission.call("assign_element", ref, index, value)
         expected = initial.copy()
         expected[index] = value
-        expect_in_place(
+        expect_assigned(
             submission,
             ref,
             result,
@@ -94,6 +78,7 @@ def test_assign_element_other_ranks(submission, rng):
                 "Assign to the one element the index tuple selects, v[index].assign(value); "
                 "every other element must stay as it was.",
             ),
+            feedback=FEEDBACK,
         )
 
 
@@ -109,7 +94,7 @@ def test_assign_element_repeated(submission, rng):
         result = submission.call("assign_element", ref, index, value)
         before = expected.copy()
         expected[index] = value
-        expect_in_place(
+        expect_assigned(
             submission,
             ref,
             result,
@@ -122,6 +107,7 @@ def test_assign_element_repeated(submission, rng):
                 "Across several calls on one variable, earlier changes must stay and only this "
                 "index may change. Do not recreate or overwrite the whole variable.",
             ),
+            feedback=FEEDBACK,
         )
 
 
@@ -141,7 +127,7 @@ def test_increase_decrease_accumulate(submission, rng):
         result = submission.call(name, ref, Const(delta))
         before = current
         current = before + sign * delta
-        expect_in_place(
+        expect_assigned(
             submission,
             ref,
             result,
@@ -155,6 +141,7 @@ def test_increase_decrease_accumulate(submission, rng):
                 f"{name} must {'add delta to' if sign > 0 else 'subtract delta from'} the "
                 f"variable's current value, v.{method}(delta); repeated calls accumulate.",
             ),
+            feedback=FEEDBACK,
         )
 
 
@@ -165,7 +152,7 @@ def test_round_trip(submission, rng):
     delta = rng.normal(size=shape).astype(np.float32)
     ref = submission.variable(initial)
     result = submission.call("increase", ref, Const(delta))
-    expect_in_place(
+    expect_assigned(
         submission,
         ref,
         result,
@@ -176,9 +163,10 @@ def test_round_trip(submission, rng):
             "increase는 v.assign_add(delta)로 변수를 제자리에서 바꿔야 합니다.",
             "increase must change the variable in place with v.assign_add(delta).",
         ),
+        feedback=FEEDBACK,
     )
     result = submission.call("decrease", ref, Const(delta))
-    expect_in_place(
+    expect_assigned(
         submission,
         ref,
         result,
@@ -191,4 +179,5 @@ def test_round_trip(submission, rng):
             "increase then decrease with the same delta must give the starting value back. "
             "Check that decrease subtracts with v.assign_sub(delta).",
         ),
+        feedback=FEEDBACK,
     )

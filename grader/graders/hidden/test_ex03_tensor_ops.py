@@ -6,8 +6,9 @@ from collections.abc import Callable
 import numpy as np
 
 from grader.course.messages import Msg
-from grader.graders.checks import close_enough, expect_close, expect_tensor, fail, points
-from grader.graders.public.test_ex03_tensor_ops import f32, listing_3_9_expected
+from grader.graders.checks import close_enough, expect_close, expect_tensor, fail
+from grader.graders.helpers.ex03_tensor_ops import diagnose_listing, f32, listing_3_9_expected
+from grader.graders.meta import points
 from grader.wire.protocol import Const
 
 EXERCISE = "ex03_tensor_ops"
@@ -121,6 +122,11 @@ def test_matmul_shapes(submission, rng):
         )
 
 
+ELEMENTWISE_DOT = Msg(
+    "e = a·b 단계는 원소별 곱이 아니라 점곱(tf.matmul)이어야 합니다.",
+    "The step e = a·b must be a dot product (tf.matmul), not element-wise.",
+)
+MISSING_LAST_STEP = Msg("e *= d 단계가 빠진 것 같습니다.", "The step e *= d seems to be missing.")
 LISTING_HINT = Msg(
     "코드 3-9의 단계를 다시 확인하세요: 원소별 제곱과 제곱근, 그 둘의 합, a와 b의 점곱, 마지막으로 "
     "점곱 결과와 d의 원소별 곱.",
@@ -135,15 +141,10 @@ def test_listing_3_9_sizes(submission, rng):
         a = f32(rng.uniform(0.1, 1.5, size=(n, n)))
         values = expect_tensor(submission.call("listing_3_9", Const(a)), (n, n))
         if n > 1:
-            b = a**2
-            d = b + np.sqrt(a)
-            if close_enough(values, (a * b) * d):
-                fail(
-                    "e = a·b 단계는 원소별 곱이 아니라 점곱(tf.matmul)이어야 합니다.",
-                    "The step e = a·b must be a dot product (tf.matmul), not element-wise.",
-                )
-            if close_enough(values, a @ b):
-                fail("e *= d 단계가 빠진 것 같습니다.", "The step e *= d seems to be missing.")
+            diagnose_listing(
+                values, a, elementwise_dot=ELEMENTWISE_DOT, missing_last_step=MISSING_LAST_STEP,
+                dot_last_step=None,
+            )  # fmt: skip
         expect_close(values, listing_3_9_expected(a), LISTING_HINT, rtol=1e-4, atol=1e-4)
 
 

@@ -4,12 +4,9 @@ import numpy as np
 
 from grader.course.messages import Msg
 from grader.graders import function_specs as fs
-from grader.graders.checks import check, expect_close, points
-from grader.graders.public.test_ex04_gradient_tape import (
-    check_function_gradient,
-    gradient_values,
-    random_shape,
-)
+from grader.graders.checks import check, expect_close
+from grader.graders.helpers.ex04_gradient_tape import check_function_gradient, gradient_values
+from grader.graders.meta import points
 from grader.wire.protocol import Const
 
 EXERCISE = "ex04_gradient_tape"
@@ -43,6 +40,18 @@ VARIABLE_CHANGED = Msg(
     "grad_square_of_variable changed the variable it was given. Only compute the gradient and "
     "leave the variable as it is.",
 )
+
+
+def random_shape(rng: np.random.Generator, max_dims: int = 2) -> tuple[int, ...]:
+    """A shape of one to ``max_dims`` axes and at least two elements.
+
+    Two elements at least, so summing f(x) differs from averaging it, and a coupled function
+    has a Jacobian that is not diagonal.
+    """
+    while True:
+        shape = tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(1, max_dims + 1)))
+        if int(np.prod(shape)) >= 2:
+            return shape
 
 
 def other_shapes(rng: np.random.Generator) -> list[tuple[int, ...]]:

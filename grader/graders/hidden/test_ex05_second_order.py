@@ -4,8 +4,8 @@ import numpy as np
 
 from grader.course.messages import Msg
 from grader.graders import function_specs as fs
-from grader.graders.checks import points
-from grader.graders.public.test_ex05_second_order import check_apple, check_second_derivative
+from grader.graders.helpers.ex05_second_order import check_apple, check_second_derivative
+from grader.graders.meta import points
 from grader.wire.protocol import Const
 
 EXERCISE = "ex05_second_order"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.graders.checks import check, fail, points
-from grader.graders.public.test_ex06_linear_classifier import (
+from grader.graders.checks import check, fail
+from grader.graders.helpers.ex06_linear_classifier import (
+    F32,
     check_boundary,
     check_class_means,
     check_fit,
@@ -18,11 +19,16 @@ from grader.graders.public.test_ex06_linear_classifier import (
     unpack_fit,
     unpack_parameters,
 )
+from grader.graders.hidden.helpers.ex06_linear_classifier import (
+    MIRRORED_MEANS,
+    SWAPPED_MEANS,
+    start_of_fit,
+)
+from grader.graders.meta import points
 from grader.graders.reference import linear_classifier as ref
 from grader.wire.protocol import Const
 
 EXERCISE = "ex06_linear_classifier"
-F32 = np.float32
 
 
 @points(2, "make_dataset: 공분산과 기본 샘플 수", "make_dataset: covariance and default size")
@@ -101,17 +107,17 @@ def test_training_step_repeated(submission, rng):
 
 @points(3, "fit: 두 클래스의 자리를 바꾼 데이터", "fit: the two classes swapped")
 def test_fit_swapped_classes(submission, course, rng):
-    check_fit(submission, course, rng, ref.SWAPPED_MEANS, show_numbers=False, defaults=False)
+    check_fit(submission, course, rng, SWAPPED_MEANS, show_numbers=False, defaults=False)
 
 
 @points(3, "fit: 다른 곳에 놓인 데이터", "fit: data placed elsewhere")
 def test_fit_mirrored_classes(submission, course, rng):
-    check_fit(submission, course, rng, ref.MIRRORED_MEANS, show_numbers=False, defaults=False)
+    check_fit(submission, course, rng, MIRRORED_MEANS, show_numbers=False, defaults=False)
 
 
 def fit_start(inputs, targets, W, b, steps: int, learning_rate: float) -> np.ndarray:
     """Where fit must have started (W and b as one vector) to end at ``W, b``."""
-    W_start, b_start = ref.start_of_fit(inputs, targets, W, b, steps, learning_rate)
+    W_start, b_start = start_of_fit(inputs, targets, W, b, steps, learning_rate)
     return np.append(W_start, b_start)
 
 

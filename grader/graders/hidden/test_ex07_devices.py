@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from grader.course.messages import Msg
-from grader.graders.checks import expect_close, expect_tensor, points
-from grader.graders.public.test_ex07_devices import check_kind_answer, check_placed_on, expect_text
+from grader.graders.checks import expect_close, expect_tensor
+from grader.graders.helpers.ex07_devices import check_kind_answer, check_placed_on, expect_text
+from grader.graders.meta import points
 from grader.wire.protocol import Const
 
 EXERCISE = "ex07_devices"

@@ -3,77 +3,17 @@
 import numpy as np
 
 from grader.course.messages import Msg
-from grader.graders.checks import (
-    check,
-    close_enough,
-    distinct_index,
-    expect_close,
-    expect_tensor,
-    fail,
-    points,
-)
-from grader.wire.protocol import Const, Ref, Value
+from grader.graders.checks import distinct_index, fail
+from grader.graders.helpers.ex02_assign import expect_assigned, read_variable
+from grader.graders.meta import points
+from grader.wire.protocol import Const
 
 EXERCISE = "ex02_assign"
-VARIABLE = Msg("변수 v", "The variable v")
 
 
 def small_shape(rng: np.random.Generator, ndim: int | None = None) -> tuple[int, ...]:
     ndim = int(rng.integers(1, 4)) if ndim is None else ndim
     return tuple(int(n) for n in rng.integers(2, 6, size=ndim))
-
-
-def read_variable(submission, ref: Ref, shape: tuple[int, ...]) -> np.ndarray:
-    """The values of the variable behind ``ref``, after the kind/shape/dtype checks."""
-    return expect_tensor(submission.read(ref), shape, what=VARIABLE, kinds=("variable",))
-
-
-def expect_assigned(
-    submission,
-    ref: Ref,
-    result: Value,
-    initial: np.ndarray,
-    expected: np.ndarray,
-    method: str,
-    hint: Msg,
-    mistakes: tuple[tuple[np.ndarray, Msg], ...] = (),
-) -> None:
-    """The variable behind ``ref`` now holds ``expected``, and the function returned it."""
-    values = read_variable(submission, ref, initial.shape)
-    if close_enough(values, initial) and not close_enough(expected, initial):
-        if result.kind == "tensor":
-            fail(
-                f"전달받은 변수 v의 값이 그대로입니다. v = ...처럼 이름에 새 텐서를 대입하면 원래 "
-                f"변수는 바뀌지 않습니다. v.{method}(...)로 변수 자체에 할당하세요.",
-                "The variable v you were given is unchanged. Rebinding the name (v = ...) leaves "
-                f"the original variable as it was; change it in place with v.{method}(...).",
-            )
-        if result.kind == "variable" and result.same_as != ref:
-            fail(
-                "새 tf.Variable을 만들어 반환했지만 전달받은 변수 v는 그대로입니다. 새 변수를 "
-                f"만들지 말고 v.{method}(...)로 원래 변수를 제자리에서 바꾸세요.",
-                "You returned a new tf.Variable, but the variable v you were given is unchanged. "
-                f"Do not create a new variable: change v in place with v.{method}(...).",
-            )
-        fail(
-            f"변수 v의 값이 바뀌지 않았습니다. v.{method}(...)를 호출했나요?",
-            f"The variable v did not change. Did you call v.{method}(...)?",
-        )
-    for wrong, message in mistakes:
-        if close_enough(values, wrong) and not close_enough(expected, wrong):
-            fail(message.ko, message.en)
-    expect_close(values, expected, hint)
-    returned_ok = result.same_as == ref or (
-        result.kind == "variable"
-        and result.array is not None
-        and close_enough(result.array, expected)
-    )
-    check(
-        returned_ok,
-        "변수 v는 올바르게 바뀌었지만 반환값이 틀렸습니다. 마지막에 return v로 바꾼 변수를 "
-        "반환하세요.",
-        "The variable v changed correctly, but the return value is wrong. End with return v.",
-    )
 
 
 @points(

@@ -3,7 +3,9 @@
 import numpy as np
 
 from grader.course.messages import Msg
-from grader.graders.checks import close_enough, expect_close, expect_tensor, fail, points
+from grader.graders.checks import close_enough, expect_close, expect_tensor, fail
+from grader.graders.helpers.ex03_tensor_ops import diagnose_listing, f32, listing_3_9_expected
+from grader.graders.meta import points
 from grader.wire.protocol import Const
 
 EXERCISE = "ex03_tensor_ops"
@@ -11,10 +13,6 @@ EXERCISE = "ex03_tensor_ops"
 
 def small_shape(rng: np.random.Generator) -> tuple[int, ...]:
     return tuple(int(n) for n in rng.integers(2, 6, size=rng.integers(1, 4)))
-
-
-def f32(array: np.ndarray) -> np.ndarray:
-    return np.asarray(array, dtype=np.float32)
 
 
 @points(1, "square: 원소별 제곱", "square: element-wise square")
@@ -114,37 +112,6 @@ def test_matmul(submission, rng):
             "An (m, k) by (k, n) dot product is an (m, n) matrix.",
         ),
     )
-
-
-def listing_3_9_expected(a: np.ndarray) -> np.ndarray:
-    b = a**2
-    c = np.sqrt(a)
-    d = b + c
-    e = a @ b
-    return e * d
-
-
-def diagnose_listing(values: np.ndarray, a: np.ndarray) -> None:
-    """Name the step of listing 3-9 a wrong answer got wrong (square ``a`` of size > 1)."""
-    b = a**2
-    d = b + np.sqrt(a)
-    if close_enough(values, (a * b) * d):
-        fail(
-            "e = a·b 단계에서 원소별 곱(*)을 썼습니다. 이 단계는 점곱이므로 tf.matmul(a, b)를 "
-            "써야 합니다.",
-            "The step e = a·b used the element-wise product (*). It is a dot product: use "
-            "tf.matmul(a, b).",
-        )
-    if close_enough(values, a @ b):
-        fail(
-            "마지막 단계 e *= d (e와 d의 원소별 곱)를 빠뜨렸나요?",
-            "Did you forget the last step, e *= d (the element-wise product of e and d)?",
-        )
-    if close_enough(values, (a @ b) @ d):
-        fail(
-            "e *= d는 점곱이 아니라 원소별 곱입니다. e = e * d로 계산하세요.",
-            "e *= d is an element-wise product, not a dot product: compute e = e * d.",
-        )
 
 
 @points(2, "listing_3_9: 코드 3-9의 결과 e", "listing_3_9: the result e of listing 3-9")

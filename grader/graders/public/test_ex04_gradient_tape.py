@@ -4,8 +4,10 @@ import numpy as np
 
 from grader.course.messages import Msg
 from grader.graders import function_specs as fs
-from grader.graders.checks import close_enough, expect_close, expect_tensor, fail, points
-from grader.wire.protocol import Const, Value
+from grader.graders.checks import expect_close, fail
+from grader.graders.helpers.ex04_gradient_tape import check_function_gradient, gradient_values
+from grader.graders.meta import points
+from grader.wire.protocol import Const
 
 EXERCISE = "ex04_gradient_tape"
 
@@ -33,43 +35,6 @@ SQUARE_NOT_GRADIENT = Msg(
     "그레이디언트가 아니라 제곱한 값 자체를 반환했습니다. tape.gradient(결과, 입력)을 반환하세요.",
     "You returned the squares themselves, not their gradient. Return tape.gradient(result, input).",
 )
-GRADIENT_HINT = Msg(
-    "x에서의 f의 도함수 값과 다릅니다. with 블록 안에서 y = f(x)를 계산하고 "
-    "tape.gradient(y, x)를 그대로 반환하세요 (f(x)가 여러 원소이면 tape.gradient가 알아서 합을 "
-    "미분합니다).",
-    "This is not the derivative of f at x. Compute y = f(x) inside the with block and return "
-    "tape.gradient(y, x) as it is (for a non-scalar f(x), tape.gradient differentiates the sum).",
-)
-VALUE_NOT_GRADIENT = Msg(
-    "그레이디언트가 아니라 f(x)의 값을 반환했습니다. tape.gradient(y, x)를 반환하세요.",
-    "You returned f(x) itself, not its gradient. Return tape.gradient(y, x).",
-)
-MEAN_NOT_SUM = Msg(
-    "값이 원소 개수만큼 작습니다. f(x)를 평균 내지 마세요. tape.gradient는 여러 원소의 합을 "
-    "미분합니다.",
-    "The values are smaller by the number of elements. Do not average f(x): tape.gradient "
-    "differentiates the sum of the elements.",
-)
-
-
-def random_shape(rng: np.random.Generator, max_dims: int = 2) -> tuple[int, ...]:
-    """A shape of one to ``max_dims`` axes and at least two elements.
-
-    Two elements at least, so summing f(x) differs from averaging it, and a coupled function
-    has a Jacobian that is not diagonal.
-    """
-    while True:
-        shape = tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(1, max_dims + 1)))
-        if int(np.prod(shape)) >= 2:
-            return shape
-
-
-def gradient_values(value: Value, shape: tuple[int, ...], none_hint: Msg) -> np.ndarray:
-    """The numbers of a returned gradient, after the None and kind/shape/dtype checks."""
-    if value.kind == "none":
-        fail(none_hint.ko, none_hint.en)
-    values = expect_tensor(value, shape, what=Msg("반환한 그레이디언트", "The returned gradient"))
-    return values.reshape(shape)
 
 
 def check_square_gradient(values: np.ndarray, x: np.ndarray) -> None:
@@ -77,44 +42,6 @@ def check_square_gradient(values: np.ndarray, x: np.ndarray) -> None:
     if not np.allclose(2 * x, x**2) and np.allclose(values, x**2, rtol=1e-4, atol=1e-5):
         fail(SQUARE_NOT_GRADIENT.ko, SQUARE_NOT_GRADIENT.en)
     expect_close(values, 2 * x, SQUARE_HINT)
-
-
-JACOBIAN_TIMES_ONES = Msg(
-    "그레이디언트가 아니라 야코비안과 1로 채운 벡터의 곱(J·1)입니다. 순방향 모드(ForwardAccumulator)나 "
-    "모든 원소를 한꺼번에 움직이는 계산은 f(x)의 각 원소가 자기 자리의 x에만 의존할 때만 맞습니다. "
-    "with 블록 안에서 y = f(x)를 계산하고 tape.gradient(y, x)를 반환하세요.",
-    "This is the Jacobian times a vector of ones (J·1), not the gradient. Forward mode "
-    "(ForwardAccumulator), or moving every element at once, is right only when each element of "
-    "f(x) depends on x at its own place alone. Compute y = f(x) inside the with block and return "
-    "tape.gradient(y, x).",
-)
-NUMERIC_DIFFERENTIATION = Msg(
-    "값이 그레이디언트에 가깝지만 자동 미분만큼 정확하지 않습니다. 수치 미분(유한 차분)으로 "
-    "근사하지 말고 GradientTape의 tape.gradient로 정확한 그레이디언트를 구하세요.",
-    "The values are close to the gradient but not as exact as automatic differentiation. Do not "
-    "approximate it with numerical differentiation (finite differences): compute the exact "
-    "gradient with GradientTape's tape.gradient.",
-)
-
-
-def check_function_gradient(
-    values: np.ndarray, spec, x: np.ndarray, hint: Msg = GRADIENT_HINT
-) -> None:
-    """The gradient of Σf at x, as exact as float32 autodiff; a named hint for each mistake."""
-    expected = fs.first_derivative(spec, x)
-    scale = fs.derivative_scale(spec, x, 1)
-    if fs.autodiff_close(values, expected, scale):
-        return
-    loose = dict(rtol=1e-3, atol=1e-3 * scale)
-    jvp = fs.jacobian_times_ones(spec, x)
-    if not close_enough(jvp, expected, **loose) and close_enough(values, jvp, **loose):
-        fail(JACOBIAN_TIMES_ONES.ko, JACOBIAN_TIMES_ONES.en)
-    if close_enough(values, fs.value(spec, x), **loose):
-        fail(VALUE_NOT_GRADIENT.ko, VALUE_NOT_GRADIENT.en)
-    if x.size > 1 and close_enough(values, expected / x.size, **loose):
-        fail(MEAN_NOT_SUM.ko, MEAN_NOT_SUM.en)
-    expect_close(values, expected, hint, rtol=1e-2, atol=1e-2 * scale)
-    fail(NUMERIC_DIFFERENTIATION.ko, NUMERIC_DIFFERENTIATION.en)
 
 
 @points(

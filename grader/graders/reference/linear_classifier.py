@@ -2,6 +2,9 @@
 
 Everything is computed in float64 from the float32 data the graders send, so the comparison with
 a student's float32 TensorFlow results only has to allow for float32 rounding.
+
+This module ships with the public tests: the inputs and methods only hidden tests use (the
+other data placements, undoing a fit) live in ``grader.graders.hidden.helpers``.
 """
 
 from __future__ import annotations
@@ -11,10 +14,6 @@ from collections.abc import Sequence
 import numpy as np
 
 BOOK_MEANS: tuple[tuple[float, float], tuple[float, float]] = ((0.0, 3.0), (3.0, 0.0))
-# Other placements where plain gradient descent (lr 0.1, 40 steps) still converges, so a
-# correct implementation passes and memorised book weights fail.
-SWAPPED_MEANS: tuple[tuple[float, float], tuple[float, float]] = ((3.0, 0.0), (0.0, 3.0))
-MIRRORED_MEANS: tuple[tuple[float, float], tuple[float, float]] = ((1.0, -2.0), (-2.0, 1.0))
 COVARIANCE = np.array([[1.0, 0.5], [0.5, 1.0]])
 
 
@@ -84,32 +83,6 @@ def fit(
         loss, W, b = training_step(inputs, targets, W, b, learning_rate)
         losses.append(loss)
     return W, b, losses
-
-
-def start_of_fit(
-    inputs: np.ndarray,
-    targets: np.ndarray,
-    W: np.ndarray,
-    b: np.ndarray,
-    steps: int,
-    learning_rate: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The parameters ``steps`` gradient-descent steps before ``(W, b)``: where fit started.
-
-    For the square loss of a linear model one step is an affine map of the parameters,
-    ``θ ↦ (I − lr·H)·θ + lr·g`` with ``H = (2/n)·ZᵀZ`` and ``g = (2/n)·Zᵀy`` (``Z`` the inputs
-    with a column of ones, one output column), so it can be undone exactly. Graders use a few
-    steps at a small learning rate, where the map is well conditioned.
-    """
-    x = np.asarray(inputs, np.float64)
-    z = np.hstack((x, np.ones((len(x), 1))))
-    y = np.asarray(targets, np.float64)
-    step = np.eye(z.shape[1]) - learning_rate * (2.0 / len(z)) * z.T @ z
-    shift = learning_rate * (2.0 / len(z)) * z.T @ y
-    theta = np.vstack((np.asarray(W, np.float64), np.asarray(b, np.float64).reshape(1, -1)))
-    for _ in range(steps):
-        theta = np.linalg.solve(step, theta - shift)
-    return theta[:-1], theta[-1]
 
 
 def accuracy(inputs: np.ndarray, targets: np.ndarray, W: np.ndarray, b: np.ndarray) -> float:
