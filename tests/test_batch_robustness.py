@@ -76,8 +76,8 @@ def test_any_folder_name_is_graded_and_shown_literally(tmp_path: Path):
     result = run_grade(subs, tmp_path / "out", course, cwd=tmp_path, workers=2)
 
     assert result.returncode == 0, result.stderr[-3000:]
-    rows = list(csv.reader(io.StringIO((tmp_path / "out" / "grades.csv").read_text("utf-8"))))
-    shown = sorted(row[0].removeprefix("'") for row in rows[1:])  # "'": no formula in Excel
+    rows = list(csv.reader(io.StringIO((tmp_path / "out" / "grades.csv").read_text("utf-8-sig"))))
+    shown = sorted(row[0].removeprefix("'") for row in rows[2:])  # "'": no formula in Excel
     assert shown == sorted(display_name(n) for n in ODD_NAMES)
     assert (tmp_path / "out" / "report.html").is_file()
     for name in ODD_NAMES:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,6 +16,7 @@ import nbformat
 import pytest
 
 from grader.build.bundle import INSTRUCTOR_ONLY, BundleError, build_bundle
+from grader.build.course_build import all_artifacts, write
 from grader.course.config import CourseConfig
 from grader.course.exercises import EXERCISE_IDS
 from grader.course.tfenv import QUIET_ENV
@@ -204,3 +207,87 @@ def test_every_shipped_module_imports_from_the_wheel_alone(site: Path) -> None:
     )  # fmt: skip
     assert f"GRADER_AT {site}" in result.stdout, result.stdout + result.stderr[-2000:]
     assert result.stdout.strip().endswith("ALL IMPORTED"), result.stdout
+
+
+STUDENT_CLI_PROBE = """
+import json, sys
+from typer.testing import CliRunner
+from grader.cli import app
+runs = {}
+for args in json.loads(sys.argv[1]):
+    result = CliRunner().invoke(app, args)
+    runs[" ".join(args)] = [result.exit_code, result.output, repr(result.exception)]
+print("RUNS", json.dumps(runs))
+"""
+INSTRUCTOR_COMMANDS = (
+    ["grade", "x", "--out", "y"], ["grade", "--help"], ["build"], ["build", "--force"],
+    ["bundle", "z"], ["hub", "render"], ["doctor"],
+)  # fmt: skip
+
+
+def _student_cli(site: Path, cwd: Path, commands: list[list[str]]) -> dict[str, list]:
+    """``course`` as the student wheel alone installs it (``-S``: not this checkout)."""
+    import site as site_module
+
+    packages = site_module.getsitepackages()[0]
+    env = {**os.environ, "PYTHONPATH": f"{site}{os.pathsep}{packages}", **QUIET_ENV}
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", STUDENT_CLI_PROBE, json.dumps(commands)],
+        env=env, cwd=cwd, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    (line,) = [ln for ln in result.stdout.splitlines() if ln.startswith("RUNS ")]
+    return json.loads(line.removeprefix("RUNS "))
+
+
+def test_student_course_offers_only_check(site: Path, bundle: Path) -> None:
+    """The student wheel's ``course`` lists only ``check``; an instructor command typed anyway
+    says it is not in the student package (exit 2), with no traceback and no empty table."""
+    runs = _student_cli(site, bundle, [["--help"], *INSTRUCTOR_COMMANDS])
+    code, output, _ = runs.pop("--help")
+    assert code == 0, output
+    listed = re.findall(r"^│ (\w[\w-]*) ", output.split("Commands")[1], flags=re.MULTILINE)
+    assert listed == ["check"], output
+    for command, (code, output, exception) in runs.items():
+        assert code == 2, f"{command}: {output} {exception}"
+        assert "Traceback" not in output and "ModuleNotFoundError" not in output, command
+        name = command.split()[0]
+        assert f"`course {name}` 명령은 강사용이라 학생용 패키지에는 없습니다" in output, output
+
+
+@pytest.fixture
+def course_copy(tmp_path: Path, root: Path, config: CourseConfig) -> Path:
+    """A course root of its own (course.yml and solutions/), built."""
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy2(root / "course.yml", course / "course.yml")
+    shutil.copytree(root / "solutions", course / "solutions")
+    write(all_artifacts(course, config))
+    return course
+
+
+def test_bundle_refuses_exercises_that_are_not_the_generated_stubs(
+    course_copy: Path, config: CourseConfig, tmp_path: Path
+) -> None:
+    """A finished ex01 (or a stub older than its solution) never goes out: the bundle stops,
+    names the files, and writes nothing; ``course bundle`` exits 2 without a traceback."""
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    finished = course_copy / "exercises" / "ex01_tensors.py"
+    finished.write_text(finished.read_text(encoding="utf-8") + "\nANSWER = 42\n")
+    solution = course_copy / "solutions" / "ex03_tensor_ops.py"
+    solution.write_text(solution.read_text(encoding="utf-8") + "\n# 새 설명\n")
+    out = tmp_path / "student"
+    with pytest.raises(BundleError) as raised:
+        build_bundle(course_copy, config, out)
+    message = str(raised.value)
+    assert "exercises/ex01_tensors.py" in message and "exercises/ex03_tensor_ops.py" in message
+    assert "exercises/ex02_assign.py" not in message and "course build" in message
+    assert not out.exists()
+    result = CliRunner().invoke(
+        app, ["bundle", str(out), "--config", str(course_copy / "course.yml")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "exercises/ex01_tensors.py" in result.output and "Traceback" not in result.output
+    assert not out.exists()

@@ -10,6 +10,7 @@ import copy
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,9 +20,11 @@ from pydantic import ValidationError
 
 from grader.course.exercises import EXERCISE_IDS
 from grader.course.messages import INTERNAL_ERROR, rendered
+from grader.grading.batch import RESULTS, finish_batch, output_folder
 from grader.grading.results import StudentResult, load_results
 from grader.reports import render_class_report, render_feedback
 from grader.reports.class_report import feedback_href
+from grader.reports.common import TEXT
 from grader.reports.feedback import hidden_hint
 from grader.reports.plots import (
     CLASS_COLORS,
@@ -30,6 +33,7 @@ from grader.reports.plots import (
     MAX_POINTS,
     PLOT_HEIGHT,
     PLOT_WIDTH,
+    histogram_png,
 )
 
 HOSTILE = "<script>alert('x')</script>\"'&"
@@ -534,3 +538,113 @@ def test_class_report_lists_grader_errors(language: str) -> None:
     assert "test_constant_grad" in page and "ex04_gradient_tape · 상수의 그레이디언트" in page
     assert f'href="{quote(HOSTILE, safe="")}/feedback.html"' in page and "<script>" not in page
     assert 'id="grader-errors"' not in render_class_report([clean], language)
+
+
+def class_page(language: str = "ko", **options: Any) -> str:
+    """The class report of three students: one without a failed test, two with."""
+    perfect = make_results(student="최우수")
+    perfect["tests"] = [t for t in perfect["tests"] if t.get("status") != "failed"]
+    perfect["score"] = 100.0
+    weak = make_results(student="이서연")
+    weak["score"] = 5.0
+    return render_class_report(
+        [typed(perfect), typed(make_results(student="김민준")), typed(weak)], language, **options
+    )
+
+
+def section(page: str, anchor: str) -> str:
+    """The page from the heading with ``id=anchor`` up to the next ``<h2``."""
+    start = page.index(f'<h2 id="{anchor}"')
+    end = page.find("<h2", start + 1)
+    return page[start : end if end != -1 else len(page)]
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_class_report_names_course_and_date(language: str) -> None:
+    page = class_page(
+        language, course_title="텐서플로 시작하기", generated=datetime(2026, 3, 4, 9, 5)
+    )
+    heading = page[page.index("<h1>") : page.index("</h1>")]
+    assert "텐서플로 시작하기" in heading
+    assert '<time id="generated">2026-03-04 09:05</time>' in page
+    assert "<title>텐서플로 시작하기 · " in page
+
+
+def test_class_report_student_list_reachable_from_top() -> None:
+    page = class_page()
+    nav = page[page.index("<nav") : page.index("</nav>")]
+    assert page.index("<nav") < page.index('<h2 id="histogram"')
+    for anchor in ("students", "failing", "slowest", "histogram"):
+        assert f'href="#{anchor}"' in nav
+        assert f'<h2 id="{anchor}"' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "across", "up"),
+    [("ko", "총점 (%)", "학생 수"), ("en", "Total score (%)", "Students")],
+)
+def test_class_report_histogram_axes_in_course_language(
+    language: str, across: str, up: str
+) -> None:
+    histogram = section(class_page(language), "histogram")
+    assert f'<figcaption class="x-label">{across}</figcaption>' in histogram
+    assert f'<span class="y-label">↑ {up}</span>' in histogram
+    assert f'alt="{rendered(TEXT, language)["histogram_alt"]}"' in histogram
+
+
+def test_histogram_png_draws_no_text_a_font_could_lack() -> None:
+    """The labels are the page's text; the image itself asks matplotlib for no glyph it lacks."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        uri = histogram_png([0.0, 55.5, 100.0, float("nan")])
+    assert uri.startswith("data:image/png;base64,")
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_class_report_footer_is_the_instructors(language: str) -> None:
+    page = class_page(language)
+    footer = page[page.index("<footer>") : page.index("</footer>")]
+    student_footer = rendered(TEXT, language)["footer"]
+    assert student_footer not in page and "강사에게" not in page
+    assert rendered(TEXT, language)["class_footer"] in footer
+    assert student_footer in feedback(make_results(), language)  # students keep theirs
+
+
+def test_skipped_status_never_wraps() -> None:
+    """'건너뜀' sits in a narrow status cell: the pages' CSS keeps it on one line."""
+    for page in (feedback(make_results(), "ko"), class_page()):
+        style = page[page.index("<style>") : page.index("</style>")]
+        rules = re.findall(r"([^{}]+)\{([^}]*)\}", style)
+        nowrap = [sel for sel, body in rules if re.search(r"white-space:\s*nowrap", body)]
+        assert any(re.search(r"td\.skipped\b", sel) for sel in nowrap), nowrap
+    assert '<td class="skipped">건너뜀</td>' in feedback(make_results(), "ko")
+
+
+def test_class_report_links_slowest_and_failing_to_feedback() -> None:
+    page = class_page()
+    failing = section(page, "failing")
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', failing)
+    assert links == [(feedback_href("이서연"), "이서연"), (feedback_href("김민준"), "김민준")]
+    assert "ex01_tensors, ex04_gradient_tape" in failing  # where each one failed
+    slowest = section(page, "slowest")
+    assert len(re.findall(r'<a href="[^"]+/feedback.html">', slowest)) == 3
+    students = section(page, "students")
+    assert f'<a href="{feedback_href("최우수")}">최우수</a>' in students
+
+
+def test_class_report_without_failures_says_so() -> None:
+    perfect = make_results()
+    perfect["tests"] = [t for t in perfect["tests"] if t.get("status") != "failed"]
+    page = render_class_report([typed(perfect)], "ko")
+    assert rendered(TEXT, "ko")["none_failing"] in section(page, "failing")
+
+
+def test_finish_batch_puts_the_course_title_on_the_report(tmp_path: Path) -> None:
+    folder = tmp_path / output_folder("김민준")
+    folder.mkdir()
+    (folder / RESULTS).write_text(json.dumps(make_results(), ensure_ascii=False), "utf-8")
+    finish_batch(tmp_path, ["김민준"], "ko", course_title="텐서플로 시작하기 (2반)")
+    report = (tmp_path / "report.html").read_text("utf-8")
+    assert "<h1>텐서플로 시작하기 (2반) · 반 전체 채점 보고서</h1>" in report

@@ -206,7 +206,13 @@ def test_console_table_shows_what_grades_csv_holds(config) -> None:
     print_grade_table(results, console)
     lines = [line for line in console.export_text().splitlines() if line.startswith("│")]
     shown = [[cell.strip() for cell in line.split("│")[1:-1]] for line in lines]
-    rows = list(csv.reader(io.StringIO(grades_csv(results))))[1:]
+    rows = list(csv.reader(io.StringIO(grades_csv(results).removeprefix("\ufeff"))))[1:]
+    n = len(EXERCISE_IDS)  # after the total: one "submitted" column per exercise ("—" if not)
+    rows = [
+        [row[0], *(s if f in ("", "제출") else "—"
+                   for s, f in zip(row[1 : n + 1], row[n + 2 :], strict=True)), row[n + 1]]
+        for row in rows
+    ]  # fmt: skip
     assert shown == rows  # same students, same order, same figures; names never markup
 
 
@@ -234,4 +240,4 @@ def test_a_resumed_batch_still_reports_earlier_grader_errors(config, tmp_path: P
     assert [r.student for r in results] == ["kim", "lee"]
     assert [e for r in results for e in r.internal_errors()] == [f"{EX01}::test_d: {GRADER_BUG}"]
     assert "reference_for_case_7" in (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert (tmp_path / "grades.csv").read_text(encoding="utf-8") == grades_csv(results)
+    assert (tmp_path / "grades.csv").read_text(encoding="utf-8") == grades_csv(results, "en")

@@ -8,6 +8,9 @@
   by stock ``nbgrader generate_assignment`` (solutions and hidden tests already stripped);
 - ``course.yml`` and a short README (Korean unless the course language is English).
 
+``exercises/`` ships only as ``course build`` generates it: a stub with an answer written in
+(or one older than its solution) stops the bundle, so no finished exercise reaches students.
+
 Left out of the wheel, and why:
 
 - ``grader/graders/hidden``: the hidden graders; students must never see them;
@@ -29,6 +32,7 @@ import tomllib
 from pathlib import Path
 
 from grader import __version__
+from grader.build.course_build import outdated, stub_artifacts
 from grader.course.config import CourseConfig
 from grader.course.exercises import EXERCISES
 from grader.course.messages import Msg
@@ -135,8 +139,46 @@ def release_notebooks(root: Path, config: CourseConfig, out: Path) -> list[Path]
 
 
 _README = Msg(
-    '# {title} — 학생용 꾸러미\n\n## 설치\n```\npython3.11 -m venv .venv\n.venv/bin/pip install "{wheel}[cpu]"    # GPU가 있는 컴퓨터라면 [gpu]\n```\n\n## 풀기\n- `exercises/` 안의 `.py` 파일에서 "여기에 코드를 작성하세요" 부분을 채우세요.\n- 또는 `notebooks/{assignment}/` 의 노트북에서 풀어도 됩니다. 노트북 끝의 공개 테스트 셀을\n  실행하면 무엇이 맞고 틀렸는지 알려 주고, 그 셀의 점수를 보여 줍니다.\n\n## 스스로 확인하기\n```\n.venv/bin/course check          # exercises/의 모든 연습문제\n.venv/bin/course check ex01     # 하나만\n```\n공개 테스트만 실행됩니다. 최종 점수에는 숨겨진 테스트도 포함됩니다.\n',
-    '# {title} — student bundle\n\n## Install\n```\npython3.11 -m venv .venv\n.venv/bin/pip install "{wheel}[cpu]"    # [gpu] on a machine with a GPU\n```\n\n## Work\n- Fill in the parts marked "Write your code here" in the `.py` files under `exercises/`,\n- or work in the notebooks under `notebooks/{assignment}/`: the public test cell at the end of\n  each notebook tells you what is right and wrong, and shows that cell\'s points.\n\n## Check your work\n```\n.venv/bin/course check          # every exercise in exercises/\n.venv/bin/course check ex01     # just one\n```\nOnly the public tests run here; the final grade adds hidden tests.\n',
+    """# {title} — 학생용 꾸러미
+
+## 설치
+```
+python3.11 -m venv .venv
+.venv/bin/pip install "{wheel}[cpu]"    # GPU가 있는 컴퓨터라면 [gpu]
+```
+
+## 풀기
+- `exercises/` 안의 `.py` 파일에서 "여기에 코드를 작성하세요" 부분을 채우세요.
+- 또는 `notebooks/{assignment}/` 의 노트북에서 풀어도 됩니다. 노트북 끝의 공개 테스트 셀을
+  실행하면 무엇이 맞고 틀렸는지 알려 주고, 그 셀의 점수를 보여 줍니다.
+
+## 스스로 확인하기
+```
+.venv/bin/course check          # exercises/의 모든 연습문제
+.venv/bin/course check ex01     # 하나만
+```
+공개 테스트만 실행됩니다. 최종 점수에는 숨겨진 테스트도 포함됩니다.
+""",
+    """# {title} — student bundle
+
+## Install
+```
+python3.11 -m venv .venv
+.venv/bin/pip install "{wheel}[cpu]"    # [gpu] on a machine with a GPU
+```
+
+## Work
+- Fill in the parts marked "Write your code here" in the `.py` files under `exercises/`,
+- or work in the notebooks under `notebooks/{assignment}/`: the public test cell at the end of
+  each notebook tells you what is right and wrong, and shows that cell's points.
+
+## Check your work
+```
+.venv/bin/course check          # every exercise in exercises/
+.venv/bin/course check ex01     # just one
+```
+Only the public tests run here; the final grade adds hidden tests.
+""",
 )
 
 
@@ -152,6 +194,16 @@ def build_bundle(root: Path, config: CourseConfig, out: Path) -> Path:
     ]
     if missing:
         raise BundleError(f"exercises/ lacks {', '.join(missing)}: run `course build` first")
+    differing = [
+        path.relative_to(root).as_posix()
+        for path in outdated([a for a in stub_artifacts(root, config) if a.editable])
+    ]
+    if differing:  # an answer written into a stub, or stubs older than solutions/
+        raise BundleError(
+            f"not the stubs generated from solutions/ (students would get them as they are): "
+            f"{', '.join(differing)}. Run `course build` (`--force` discards edits made in "
+            "exercises/) and bundle again"
+        )
     out.mkdir(parents=True, exist_ok=True)
     wheel = build_student_wheel(root, out / "wheels")
     (out / "exercises").mkdir()

@@ -123,8 +123,16 @@ def split_points(points: float, weights: GraderWeights) -> tuple[float, float]:
 _TEXT: dict[str, Msg] = {
     "heading": Msg("## 테스트", "## Tests"),
     "explain": Msg(
-        "아래 첫 번째 셀은 **공개 테스트**입니다. 위의 함수를 모두 작성한 뒤 실행하면 무엇이 맞고 틀렸는지 알려 주고, 이 셀에서 얻은 점수를 마지막 값으로 보여 줍니다 (최대 {public:g}점). 그다음 셀은 채점할 때만 채워지는 **숨겨진 테스트** 자리입니다 (최대 {hidden:g}점). 제출하기 전에 커널을 다시 시작하고 모든 셀을 실행해 보세요.",
-        "The first cell below holds the **public tests**. Run it once every function above is written: it tells you what is right and what is wrong, and its value is the points this cell earns (at most {public:g}). The cell after it is where the **hidden tests** go at grading time (at most {hidden:g} points). Before you submit, restart the kernel and run all cells.",
+        "아래 첫 번째 셀은 **공개 테스트**입니다. 위의 함수를 모두 작성한 뒤 실행하면 "
+        "무엇이 맞고 틀렸는지 알려 주고, 이 셀에서 얻은 점수를 마지막 값으로 보여 "
+        "줍니다 (최대 {public:g}점). 그다음 셀은 채점할 때만 채워지는 **숨겨진 테스트** "
+        "자리입니다 (최대 {hidden:g}점). 제출하기 전에 커널을 다시 시작하고 모든 셀을 "
+        "실행해 보세요.",
+        "The first cell below holds the **public tests**. Run it once every function "
+        "above is written: it tells you what is right and what is wrong, and its value "
+        "is the points this cell earns (at most {public:g}). The cell after it is where "
+        "the **hidden tests** go at grading time (at most {hidden:g} points). Before "
+        "you submit, restart the kernel and run all cells.",
     ),
     "public": Msg(
         "# 공개 테스트: 위의 함수를 확인합니다. 마지막에 나오는 값이 이 셀의 점수입니다.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,3 +67,25 @@ def find_exercise_file(folder: Path, exercise: str) -> tuple[Path | None, tuple[
     if module.is_file():
         return module, ()
     return None, ()
+
+
+MAX_NEAR_MISSES = 3  # named in the message; more would bury the point
+MAX_NAME_CHARS = 80
+
+
+def near_misses(folder: Path, exercise: str) -> tuple[str, ...]:
+    """Files in ``folder`` meant for ``exercise`` by their look, but not named as graded:
+    ``ex04.py``, ``ex01_tensors-Copy1.ipynb`` (Jupyter's copy), ``Ex04_Gradient_Tape.PY``,
+    ``ex04_gradient_tape.py.txt``. Any name that starts with the exercise's number in any case;
+    named to the student beside the expected name, so a 0 for "not submitted" is never a mystery."""
+    number = exercise.split("_", 1)[0].casefold()  # "ex04"
+    expected = {f"{exercise}.py", f"{exercise}.ipynb"}
+    found = sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if entry.name.casefold().startswith(number) and entry.name not in expected
+        and entry.is_file()
+    ) if folder.is_dir() else []  # fmt: skip
+    # a name from a zip may not be UTF-8: shown escaped, never an encoding error later
+    shown = (os.fsencode(name).decode("utf-8", "backslashreplace") for name in found)
+    return tuple(name[:MAX_NAME_CHARS] for name in shown)[:MAX_NEAR_MISSES]

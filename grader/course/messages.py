@@ -86,7 +86,9 @@ def failure_message(failure: StudentFailure) -> Msg:
                 f"The returned value is too large to grade ({failure.message}).",
             )
         case "no_file":
-            return MISSING_FILE
+            return (
+                missing_file(failure.message, failure.detail) if failure.message else MISSING_FILE
+            )
         case "load":
             if failure.exc_type in ("SyntaxError", "IndentationError", "TabError"):
                 return Msg(
@@ -136,3 +138,26 @@ NOTEBOOK_PREFERRED = Msg(
     "같은 연습문제의 .py와 .ipynb가 모두 제출되어 노트북(.ipynb)을 채점했습니다.",
     "Both .py and .ipynb were submitted for this exercise; the notebook was graded.",
 )
+INTERRUPTED = Msg(
+    "중단됨 — 다시 실행하면 이어서 채점합니다",
+    "Interrupted — run it again to continue grading where it stopped",
+)
+
+
+def missing_file(exercise: str, near_misses: str) -> Msg:
+    """The "not submitted" message naming the file graded for ``exercise`` and, when the
+    student's folder holds files that look meant for it (``near_misses``, one per line), those
+    names: a wrong name is the usual reason, and the fix is a rename."""
+    expected = f"`{exercise}.py` / `{exercise}.ipynb`"
+    if not near_misses:
+        return Msg(
+            f"제출된 파일이 없습니다 ({expected}). 이 연습문제는 0점입니다.",
+            f"No file was submitted for this exercise ({expected}); it scores 0.",
+        )
+    found = ", ".join(f"`{name}`" for name in near_misses.split("\n"))
+    return Msg(
+        f"제출된 파일이 없습니다: {found}은(는) 이름이 달라 채점하지 않았습니다. 파일 이름을 "
+        f"{expected}(으)로 바꾸세요. 이 연습문제는 0점입니다.",
+        f"No file was submitted for this exercise: {found} was not graded because of its name. "
+        f"Rename it to {expected}. It scores 0.",
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import re
 import signal
 import sys
 import threading
@@ -47,6 +48,8 @@ FEEDBACK = "feedback.html"
 _STOP = None
 ATTEMPTS = 2  # a student whose grading the host interrupted this often is reported, not retried
 WORKER_RESTARTS = 4  # replacements for workers that died, per batch
+OUTPUT_MARK = ".course-grade-output"  # in OUT: see ``is_output_folder``
+EXERCISE_FILE = re.compile(r"ex\d\d.*\.(py|ipynb)", re.IGNORECASE)  # also near-miss names
 
 
 class GradingError(Exception):
@@ -71,7 +74,8 @@ class BatchSummary:
 
 
 def list_students(submissions: Path, exclude: Path | None = None) -> list[str]:
-    """Student folders (not links, not hidden, not the output folder), in a stable order."""
+    """Student folders (not links, not hidden, not the output folder of this run or of an
+    earlier one), in a stable order."""
     if not submissions.is_dir():
         raise GradingError(f"{submissions} is not a folder")
     excluded = exclude.resolve() if exclude is not None else None
@@ -79,10 +83,54 @@ def list_students(submissions: Path, exclude: Path | None = None) -> list[str]:
     for entry in sorted(submissions.iterdir(), key=lambda p: p.name):
         if entry.name.startswith(".") or entry.is_symlink() or not entry.is_dir():
             continue
-        if excluded is not None and entry.resolve() == excluded:
+        if (excluded is not None and entry.resolve() == excluded) or is_output_folder(entry):
             continue
         students.append(entry.name)
     return students
+
+
+def is_output_folder(folder: Path) -> bool:
+    """Whether ``course grade`` wrote into ``folder`` (its mark, left by ``mark_output_folder``):
+    an OUT kept inside SUBMISSIONS is never graded as a student by a later run, whatever
+    ``--out`` that run is given."""
+    return (folder / OUTPUT_MARK).is_file()
+
+
+def mark_output_folder(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    if not is_output_folder(out):
+        atomic_write_text(out / OUTPUT_MARK, "written by `course grade`: results, not a student\n")
+
+
+def student_folder(config: CourseConfig, submissions: Path, student: str) -> Path:
+    """The folder graded for ``student``: their own, or in nbgrader's collected layout
+    (``submitted/<student>/<assignment>/*.ipynb``, what ``nbgrader collect`` leaves) the
+    course's assignment folder inside it, so ``course grade submitted`` grades as it is."""
+    folder = submissions / student
+    assignment = folder / config.nbgrader.assignment
+    if assignment.is_dir() and not assignment.is_symlink() and not _exercise_files_in(folder):
+        return assignment
+    return folder
+
+
+def _exercise_files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if EXERCISE_FILE.fullmatch(p.name))
+
+
+def check_submissions_folder(submissions: Path, students: list[str]) -> None:
+    """SUBMISSIONS must hold one folder per student: a folder that holds exercise files itself
+    is one student's folder given by mistake, and one without student folders would grade
+    nobody; both are errors, never an empty report."""
+    if own := _exercise_files_in(submissions):
+        raise GradingError(
+            f"{submissions} holds exercise files itself ({', '.join(own[:3])}): it looks like "
+            "one student's folder; give the folder that holds one folder per student"
+        )
+    if not students:
+        raise GradingError(
+            f"{submissions} holds no student folders (expected one folder per student, each "
+            "with exNN_name.py or exNN_name.ipynb files)"
+        )
 
 
 def hidden_paths(course_root: Path, submissions: Path, out: Path) -> tuple[str, ...]:
@@ -110,13 +158,20 @@ def hidden_paths(course_root: Path, submissions: Path, out: Path) -> tuple[str, 
 
 
 def check_output_folder(submissions: Path, out: Path) -> None:
-    """OUT may sit beside the students' folders, never be the submissions folder itself or lie
-    inside a student's folder: grading never writes into what a student handed in."""
+    """OUT may sit beside the students' folders, never be the submissions folder itself, lie
+    inside a student's folder or be one: grading never writes into what a student handed in.
+    A folder beside the students is taken as OUT only when it is new, empty or an earlier OUT."""
     subs, target = submissions.resolve(), out.resolve()
     if target == subs:
         raise GradingError(f"--out {out} is the submissions folder itself; choose another folder")
     if subs in target.parents and target.parent != subs:
         raise GradingError(f"--out {out} lies inside a student's folder in {submissions}")
+    beside = target.parent == subs and target.is_dir()
+    if beside and not is_output_folder(target) and any(target.iterdir()):
+        raise GradingError(
+            f"--out {out} is a folder in {submissions} that course grade did not write "
+            "(a student's folder?); choose a new folder"
+        )
 
 
 def is_up_to_date(config: CourseConfig, submissions: Path, out: Path, student: str, gpu: bool):
@@ -125,7 +180,8 @@ def is_up_to_date(config: CourseConfig, submissions: Path, out: Path, student: s
     if results is None:
         return False
     recorded = results.extra_data.fingerprint
-    return recorded == result_fingerprint(config, submissions / student, gpu=gpu)
+    folder = student_folder(config, submissions, student)
+    return recorded == result_fingerprint(config, folder, gpu=gpu)
 
 
 # --------------------------------------------------------------------------- worker
@@ -177,7 +233,7 @@ def _worker_main(spec: WorkerSpec, conn: Connection) -> None:
                 if zygote.process.poll() is not None:  # killed between students: a fresh one
                     zygote.close()
                     zygote = ZygoteClient(gpu=spec.gpu)
-                folder = spec.submissions / student
+                folder = student_folder(config, spec.submissions, student)
                 fingerprint = result_fingerprint(config, folder, gpu=spec.gpu)  # before grading
                 yield StudentRun.sandboxed(
                     config, student, folder, zygote, settings, facts={"fingerprint": fingerprint}
@@ -262,7 +318,8 @@ def grade_class(
     started = time.monotonic()
     check_output_folder(submissions, out)
     students = list_students(submissions, exclude=out)
-    out.mkdir(parents=True, exist_ok=True)
+    check_submissions_folder(submissions, students)
+    mark_output_folder(out)
     todo = []
     for student in students:
         if not force and is_up_to_date(config, submissions, out, student, gpu):
@@ -274,7 +331,9 @@ def grade_class(
     if todo:
         pool = _WorkerPool(config, course_root, submissions, out, gpu, summary, progress)
         pool.run(todo, workers)
-    summary.results = finish_batch(out, students, config.course.language)
+    summary.results = finish_batch(
+        out, students, config.course.language, course_title=config.course.title
+    )
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -309,7 +368,8 @@ class _WorkerPool:
         process = self.context.Process(
             target=_worker_main, args=(self.spec(index=index), theirs), daemon=True
         )
-        with safe_path_for_children():  # `course grade .` inside the submissions folder
+        # safe path: `course grade .` may run inside the submissions folder
+        with safe_path_for_children(), _children_ignore_ctrl_c():
             process.start()
         theirs.close()
         self.workers[index] = (process, ours)
@@ -429,7 +489,25 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def finish_batch(out: Path, students: list[str], language: str) -> list[StudentResult]:
+@contextlib.contextmanager
+def _children_ignore_ctrl_c() -> Iterator[None]:
+    """Workers started inside this block ignore Ctrl-C from their first instruction (an
+    interpreter started with SIGINT ignored keeps it so), not only once ``_worker_main`` runs:
+    Ctrl-C reaches the terminal's whole process group, and a worker still importing would print
+    a traceback. The main process alone stops the batch (``_stop`` terminates the workers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def finish_batch(
+    out: Path, students: list[str], language: str, *, course_title: str = ""
+) -> list[StudentResult]:
     """grades.csv and report.html from every student's results.json in ``out``; returns those
     results (for the console table and the instructor's list of grader errors)."""
     from grader.reports.class_report import render_class_report
@@ -437,6 +515,7 @@ def finish_batch(out: Path, students: list[str], language: str) -> list[StudentR
     results = [
         r for s in students if (r := load_results(out / output_folder(s) / RESULTS)) is not None
     ]
-    atomic_write_text(out / "grades.csv", grades_csv(results))
-    atomic_write_text(out / "report.html", render_class_report(results, language))
+    atomic_write_text(out / "grades.csv", grades_csv(results, language))
+    report = render_class_report(results, language, course_title=course_title)
+    atomic_write_text(out / "report.html", report)
     return results

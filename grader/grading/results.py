@@ -300,12 +300,25 @@ def load_results(path: Path) -> StudentResult | None:
         return None
 
 
+MAX_POINTS = Msg("만점", "max points")  # the label of grades.csv's row of maximum points
+SUBMITTED = Msg("제출", "submitted")
+NOT_SUBMITTED = Msg("미제출", "missing")
+CSV_BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it (else as CP949 on Korean Windows)
+
+
+def points(value: float) -> str:
+    """A score as every grade table shows it: two decimals (results.json keeps it exact)."""
+    return f"{value:.2f}"
+
+
 @dataclass(frozen=True)
 class GradeRow:
-    """One line of the grade table: a student's points per exercise and total."""
+    """One line of the grade table: a student's points per exercise, whether each exercise's
+    file was handed in (a 0 for a missing file is not a 0 for a wrong answer), and the total."""
 
     student: str
     exercises: dict[str, float]
+    submitted: dict[str, bool]
     total: float
 
 
@@ -316,10 +329,32 @@ def grade_rows(results: list[StudentResult]) -> list[GradeRow]:
         total = result.extra_data.exercises.get(exercise)
         return total.score if total is not None else 0.0  # a result from another course.yml
 
+    def submitted(result: StudentResult, exercise: str) -> bool:
+        total = result.extra_data.exercises.get(exercise)
+        return total is not None and total.file is not None
+
     return [
-        GradeRow(r.student, {e.id: score(r, e.id) for e in EXERCISES}, r.score)
+        GradeRow(
+            r.student,
+            {e.id: score(r, e.id) for e in EXERCISES},
+            {e.id: submitted(r, e.id) for e in EXERCISES},
+            r.score,
+        )
         for r in sorted(results, key=lambda r: r.student)
     ]
+
+
+def max_points_row(results: list[StudentResult]) -> GradeRow:
+    """The maximum points per exercise and in total, as the results record them (the row an
+    LMS import or a spreadsheet formula needs to turn points into percentages)."""
+
+    def maximum(exercise: str) -> float:
+        totals = (r.extra_data.exercises.get(exercise) for r in results)
+        return max((t.max_score for t in totals if t is not None), default=0.0)
+
+    exercises = {e.id: maximum(e.id) for e in EXERCISES}
+    total = max((r.max_score for r in results), default=round(sum(exercises.values()), 3))
+    return GradeRow("", exercises, {e.id: True for e in EXERCISES}, total)
 
 
 def _cell(text: str) -> str:
@@ -327,16 +362,36 @@ def _cell(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def grades_csv(results: list[StudentResult]) -> str:
+def grades_csv(results: list[StudentResult], language: str = "ko") -> str:
+    """grades.csv as a spreadsheet opens it: UTF-8 with a BOM (Excel on Korean Windows), the
+    contract's columns first (student, one column of points per exercise, total, every score
+    with two decimals and numeric, so sums and LMS imports work), a first row of maximum
+    points, then one column per exercise saying whether its file was submitted."""
     buffer = io.StringIO()
+    buffer.write(CSV_BOM)
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *(e.id for e in EXERCISES), "total"])
+    writer.writerow(
+        ["student", *(e.id for e in EXERCISES), "total", *(f"{e.id}_submitted" for e in EXERCISES)]
+    )
+    maximum = max_points_row(results)
+    writer.writerow(
+        [
+            MAX_POINTS.render(language),
+            *(points(maximum.exercises[e.id]) for e in EXERCISES),
+            points(maximum.total),
+            *("" for _ in EXERCISES),
+        ]
+    )
     for row in grade_rows(results):
         writer.writerow(
             [
                 _cell(row.student),
-                *(f"{row.exercises[e.id]:g}" for e in EXERCISES),
-                f"{row.total:g}",
+                *(points(row.exercises[e.id]) for e in EXERCISES),
+                points(row.total),
+                *(
+                    (SUBMITTED if row.submitted[e.id] else NOT_SUBMITTED).render(language)
+                    for e in EXERCISES
+                ),
             ]
         )
     return buffer.getvalue()

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from grader.course.config import CourseConfig
-from grader.course.exercises import find_exercise_file
+from grader.course.exercises import find_exercise_file, near_misses
 from grader.grading.plugin import StudentJob, TestRecord, derive_seed
 from grader.grading.results import ExerciseRun
 from grader.grading.runner import Visibility, run_graders
@@ -165,7 +165,10 @@ class SandboxOpener:
         output = log.output
         path, notes = find_exercise_file(self.folder, exercise)
         if path is None:
-            yield Submission(exercise, None, load_failure=StudentFailure("no_file"), output=output)
+            missing = StudentFailure(
+                "no_file", message=exercise, detail="\n".join(near_misses(self.folder, exercise))
+            )  # the message names the expected file and the near misses found
+            yield Submission(exercise, None, load_failure=missing, output=output)
             return
         log.file = path.name
         reply = self.sandbox.load_file(exercise, path, output)

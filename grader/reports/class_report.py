@@ -1,6 +1,10 @@
 """The class overview (``OUT/report.html``): distribution, averages, pass rates, slow cases,
 and the grader errors met while grading (the instructor's to fix; students never see them).
 
+The page is the instructor's: it names the course and when it was made, links every student it
+mentions (slowest, failing, the full list) to their ``feedback.html``, and ends with a footer of
+its own rather than the students' "ask your instructor".
+
 Built from the results of every student only (``grading.results.StudentResult``), so it can be
 regenerated at any time without grading again.
 """
@@ -8,7 +12,8 @@ regenerated at any time without grading again.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import quote
 
 from grader.course.exercises import EXERCISE_IDS
@@ -27,6 +32,8 @@ class StudentRow:
     score: float
     max_score: float
     execution_time: float | None
+    failed_tests: int = 0
+    failed_exercises: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> float:
@@ -68,18 +75,28 @@ def feedback_href(student: str) -> str:
     return f"{quote(student, safe='')}/feedback.html"
 
 
+def _student_row(result: StudentResult) -> StudentRow:
+    failed = [t for t in result.tests if t.outcome == "failed"]
+    exercises = sorted({t.extra_data.exercise for t in failed}, key=exercise_order)
+    return StudentRow(
+        name=result.student,
+        href=feedback_href(result.student),
+        score=result.score,
+        max_score=result.max_score,
+        execution_time=result.execution_time,
+        failed_tests=len(failed),
+        failed_exercises=exercises,
+    )
+
+
 def _student_rows(all_results: list[StudentResult]) -> list[StudentRow]:
-    rows = [
-        StudentRow(
-            name=r.student,
-            href=feedback_href(r.student),
-            score=r.score,
-            max_score=r.max_score,
-            execution_time=r.execution_time,
-        )
-        for r in all_results
-    ]
-    return sorted(rows, key=lambda row: row.name)
+    return sorted((_student_row(r) for r in all_results), key=lambda row: row.name)
+
+
+def _failing(students: list[StudentRow]) -> list[StudentRow]:
+    """Students with at least one failed test, lowest score first: whom to look at first."""
+    failing = [row for row in students if row.failed_tests]
+    return sorted(failing, key=lambda row: (row.percent, row.name))
 
 
 def _exercise_averages(all_results: list[StudentResult], language: str) -> list[ExerciseAverage]:
@@ -160,18 +177,33 @@ def _grader_errors(all_results: list[StudentResult]) -> list[GraderError]:
     ]
 
 
-def render_class_report(all_results: list[StudentResult], language: str) -> str:
-    """The class overview page as an HTML string (Korean unless ``en``)."""
+def render_class_report(
+    all_results: list[StudentResult],
+    language: str,
+    *,
+    course_title: str = "",
+    generated: datetime | None = None,
+) -> str:
+    """The class overview page as an HTML string (Korean unless ``en``).
+
+    ``course_title`` is course.yml's ``course.title``; ``generated`` (default: now, local
+    time) is printed under it so a printed or mailed report says which run it shows.
+    """
     students = _student_rows(all_results)
     percents = [row.percent for row in students]
     scores = [row.score for row in students]
     timed = [row for row in students if row.execution_time is not None]
     slowest = sorted(timed, key=lambda row: row.execution_time or 0.0, reverse=True)
     template = environment().get_template("class_report.html.j2")
+    # the shared page frame's footer speaks to students; this page has the instructor's own
+    t = text(language) | {"footer": text(language)["class_footer"]}
     return template.render(
-        t=text(language),
+        t=t,
         lang=language_tag(language),
+        course_title=course_title,
+        generated=(generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M"),
         students=students,
+        failing=_failing(students),
         stats={
             "count": len(scores),
             "mean": statistics.fmean(scores) if scores else None,

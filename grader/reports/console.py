@@ -12,10 +12,19 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.course.exercises import EXERCISES
-from grader.grading.results import StudentResult, grade_rows
+from grader.grading.results import (
+    MAX_POINTS,
+    StudentResult,
+    grade_rows,
+    max_points_row,
+    points,
+)
 
 if TYPE_CHECKING:
     from grader.grading.batch import BatchSummary
+
+UNBOUNDED = 10_000  # columns: the width a table is measured in when it need not fit one
+NOT_SUBMITTED_CELL = "—"  # the exercise's file was not handed in (grades.csv: 0.00, "missing")
 
 
 class RichProgress:
@@ -36,15 +45,17 @@ class RichProgress:
         """One student done (``score`` None: not graded). Names are shown literally, never
         read as rich markup."""
         if self._task is not None:
-            done = "not graded" if score is None else f"{score:g} ({seconds:.1f}s)"
+            done = "not graded" if score is None else f"{points(score)} ({seconds:.1f}s)"
             self._progress.update(self._task, advance=1, description=escape(f"{student}: {done}"))
 
     def stop(self) -> None:
         self._progress.stop()
 
 
-def print_grade_table(results: list[StudentResult], console: Console) -> None:
-    """The class's grade table: the rows grades.csv holds, from the same results."""
+def print_grade_table(results: list[StudentResult], console: Console, language: str = "ko") -> None:
+    """The class's grade table: the rows grades.csv holds, from the same results and with the
+    same figures (two decimals, the row of maximum points first); an exercise whose file was
+    not submitted shows "—" where grades.csv has 0.00 and a "missing" in its submitted column."""
     if not results:
         return
     table = Table(show_lines=False)
@@ -52,11 +63,37 @@ def print_grade_table(results: list[StudentResult], console: Console) -> None:
     for exercise in EXERCISES:
         table.add_column(exercise.id.removeprefix("ex").split("_")[0], justify="right")
     table.add_column("total", justify="right")
+    maximum = max_points_row(results)
+    table.add_row(
+        Text(MAX_POINTS.render(language)),
+        *(points(maximum.exercises[e.id]) for e in EXERCISES),
+        points(maximum.total),
+        end_section=True,
+    )
     for row in grade_rows(results):
-        scores = (f"{row.exercises[e.id]:g}" for e in EXERCISES)
+        scores = (
+            points(row.exercises[e.id]) if row.submitted[e.id] else NOT_SUBMITTED_CELL
+            for e in EXERCISES
+        )
         # a student's name is never markup
-        table.add_row(Text(row.student), *scores, f"{row.total:g}")
-    console.print(table)
+        table.add_row(Text(row.student), *scores, points(row.total))
+    _print_at_natural_width(table, console)
+
+
+def _print_at_natural_width(table: Table, console: Console) -> None:
+    """A pipe or a log file has no width to fit (rich assumes 80 columns): there the table is
+    printed as wide as its rows, so no student's name is split over two lines; a terminal
+    keeps its own width (rich wraps a long name inside its cell)."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    width = console.width
+    unbounded = console.options.update_width(UNBOUNDED)
+    console.width = max(width, console.measure(table, options=unbounded).maximum)
+    try:
+        console.print(table)
+    finally:
+        console.width = width
 
 
 def print_batch_summary(

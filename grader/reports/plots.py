@@ -329,6 +329,8 @@ def histogram_png(percentages: Sequence[float]) -> str:
 
     Drawn once per batch for the class report, so matplotlib's cost does not matter here; it is
     imported on first use to keep it out of the processes that only write feedback pages.
+    The image holds tick numbers only: its axis labels are the page's text, in the course
+    language, because matplotlib's default font has no Hangul glyphs (it would draw boxes).
     """
     from matplotlib.figure import Figure
 
@@ -336,8 +338,6 @@ def histogram_png(percentages: Sequence[float]) -> str:
     axes = figure.subplots()
     values = [p for p in percentages if math.isfinite(p)]
     axes.hist(values, bins=10, range=(0, 100), color="#3b6fb6", edgecolor="white")
-    axes.set_xlabel("total score (%)")
-    axes.set_ylabel("students")
     axes.set_xlim(0, 100)
     axes.yaxis.get_major_locator().set_params(integer=True)
     return figure_to_data_uri(figure)

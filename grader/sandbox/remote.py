@@ -152,6 +152,9 @@ class ZygoteClient:
         except (OSError, ValueError) as exc:
             self.close()
             raise SandboxUnavailable(f"sandbox zygote did not start: {exc}") from None
+        except BaseException:  # the batch stopped (Ctrl-C) while waiting: no orphan zygote
+            self.close()
+            raise
         if not hello.get("ready"):
             self.close()
             raise SandboxUnavailable("sandbox zygote exited during start-up (see its stderr above)")
