@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.course.exercises import find_exercise_file, near_misses
+from grader.course.exercises import find_exercise_file
+from grader.grading.student_run import not_submitted
 from grader.grading.submission import Submission
 from grader.student.agent import Agent
 from grader.student.loader import LoadError, read_source
@@ -49,10 +50,7 @@ class FolderOpener:
         output = log.output
         path, notes = find_exercise_file(self.folder, exercise)
         if path is None:
-            missing = StudentFailure(
-                "no_file", message=exercise, detail="\n".join(near_misses(self.folder, exercise))
-            )  # the message names the expected file and the near misses found
-            yield Submission(exercise, None, load_failure=missing, output=output)
+            yield not_submitted(self.folder, exercise, output)
             return
         log.file = path.name
         agent = Agent()

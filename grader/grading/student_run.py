@@ -49,6 +49,15 @@ class ExerciseOpener(Protocol):
 OpenerT = TypeVar("OpenerT", bound=ExerciseOpener)
 
 
+def not_submitted(folder: Path, exercise: str, output: OutputLog) -> Submission:
+    """What the graders get for an exercise without a file, whichever way the run opens it:
+    its failure names the expected file and the near misses found in ``folder``."""
+    failure = StudentFailure(
+        "no_file", message=exercise, detail="\n".join(near_misses(folder, exercise))
+    )
+    return Submission(exercise, None, load_failure=failure, output=output)
+
+
 def student_seed(config: CourseConfig, label: str) -> int:
     """The seed of the student's sandbox child (the graders' inputs are seeded per test from
     the same label, in ``grader.grading.plugin``)."""
@@ -165,10 +174,7 @@ class SandboxOpener:
         output = log.output
         path, notes = find_exercise_file(self.folder, exercise)
         if path is None:
-            missing = StudentFailure(
-                "no_file", message=exercise, detail="\n".join(near_misses(self.folder, exercise))
-            )  # the message names the expected file and the near misses found
-            yield Submission(exercise, None, load_failure=missing, output=output)
+            yield not_submitted(self.folder, exercise, output)
             return
         log.file = path.name
         reply = self.sandbox.load_file(exercise, path, output)
