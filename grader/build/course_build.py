@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from grader.build.notebooks import build_notebook, collect_weights, notebook_json, split_points
@@ -19,6 +20,7 @@ from grader.build.stubs import make_stub
 from grader.course.config import CourseConfig
 from grader.course.exercises import EXERCISES
 from grader.course.files import atomic_write_text
+from grader.grading.scoring import WEIGHTS_FILE, WEIGHTS_PACKAGE
 from grader.nbgrader.config import render_nbgrader_config
 
 
@@ -90,10 +92,14 @@ def stub_artifacts(root: Path, config: CourseConfig) -> list[Artifact]:
 
 
 def notebook_artifacts(root: Path, config: CourseConfig) -> list[Artifact]:
-    """nbgrader source notebooks, their test-cell points split by the graders' weights."""
+    """nbgrader source notebooks, their test-cell points split by the graders' weights; and
+    those weights beside the public graders, from which ``course check`` (where the hidden
+    graders are not installed) learns what the public tests carry of each exercise."""
     weights = collect_weights([e.id for e in EXERCISES])
     folder = root / "source" / config.nbgrader.assignment
-    artifacts = []
+    summed = {exercise: asdict(sums) for exercise, sums in weights.items()}
+    weights_file = Path(str(resources.files(WEIGHTS_PACKAGE))) / WEIGHTS_FILE
+    artifacts = [Artifact(weights_file, json.dumps(summed, indent=2) + "\n")]
     for exercise in EXERCISES:
         text = (root / "solutions" / exercise.module_file).read_text(encoding="utf-8")
         split = split_points(config.points(exercise.id), weights[exercise.id])

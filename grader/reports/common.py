@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from grader.course.exercises import BY_ID, EXERCISE_IDS
 from grader.course.messages import Msg, rendered
+from grader.grading.scoring import format_points
 
 _ENV: Environment | None = None
 
@@ -39,12 +40,6 @@ TEXT: dict[str, Msg] = {
     "no_output": Msg("출력 없음", "no output"),
     "plot_title": Msg(
         "결정 경계: 내 모델과 참고 답안", "Decision boundary: your model and the reference"
-    ),
-    "plot_missing": Msg(
-        "내 모델의 결정 경계를 그릴 수 없었습니다 (분류기 함수가 실패했거나 값이 "
-        "올바르지 않습니다).",
-        "Your model's decision boundary could not be drawn (the classifier functions "
-        "failed or returned invalid values).",
     ),
     "details": Msg("채점 정보", "Grading details"),
     "gpu": Msg("GPU 사용", "GPU used"),
@@ -121,12 +116,14 @@ def environment() -> Environment:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        _ENV.filters["num"] = format_number
+        _ENV.filters["num"] = format_number  # percentages, seconds
+        _ENV.filters["points"] = format_score  # every score, as every view shows it
     return _ENV
 
 
 def format_number(value: Any, digits: int = 2) -> str:
-    """A score for people: ``7.5``, ``10``, ``1.43``; anything odd becomes ``–``."""
+    """A percentage or a duration for people: ``7.5``, ``10``, ``1.43``; anything odd becomes
+    ``–`` (scores use ``format_points``, the one rule of every view of a score)."""
     number = as_float(value)
     if number is None:
         return "–"
@@ -134,6 +131,12 @@ def format_number(value: Any, digits: int = 2) -> str:
     if rounded == int(rounded):
         return str(int(rounded))
     return f"{rounded:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def format_score(value: Any) -> str:
+    """A score on a page: ``format_points``, as every other view; anything odd becomes ``–``."""
+    number = as_float(value)
+    return "–" if number is None else format_points(number)
 
 
 def as_float(value: Any, default: float | None = None) -> float | None:

@@ -12,19 +12,14 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.course.exercises import EXERCISES
-from grader.grading.results import (
-    MAX_POINTS,
-    StudentResult,
-    grade_rows,
-    max_points_row,
-    points,
-)
+from grader.grading.results import MAX_POINTS, StudentResult, grade_rows, max_points_row
+from grader.grading.scoring import format_points
 
 if TYPE_CHECKING:
     from grader.grading.batch import BatchSummary
 
 UNBOUNDED = 10_000  # columns: the width a table is measured in when it need not fit one
-NOT_SUBMITTED_CELL = "—"  # the exercise's file was not handed in (grades.csv: 0.00, "missing")
+NOT_SUBMITTED_CELL = "—"  # the exercise's file was not handed in (grades.csv: 0, "missing")
 
 
 class RichProgress:
@@ -45,7 +40,7 @@ class RichProgress:
         """One student done (``score`` None: not graded). Names are shown literally, never
         read as rich markup."""
         if self._task is not None:
-            done = "not graded" if score is None else f"{points(score)} ({seconds:.1f}s)"
+            done = "not graded" if score is None else f"{format_points(score)} ({seconds:.1f}s)"
             self._progress.update(self._task, advance=1, description=escape(f"{student}: {done}"))
 
     def stop(self) -> None:
@@ -54,8 +49,9 @@ class RichProgress:
 
 def print_grade_table(results: list[StudentResult], console: Console, language: str = "ko") -> None:
     """The class's grade table: the rows grades.csv holds, from the same results and with the
-    same figures (two decimals, the row of maximum points first); an exercise whose file was
-    not submitted shows "—" where grades.csv has 0.00 and a "missing" in its submitted column."""
+    same figures (``format_points``, the row of maximum points first); an exercise whose file
+    was not submitted shows "—" where grades.csv has 0 and a "missing" in its submitted
+    column."""
     if not results:
         return
     table = Table(show_lines=False)
@@ -66,17 +62,17 @@ def print_grade_table(results: list[StudentResult], console: Console, language: 
     maximum = max_points_row(results)
     table.add_row(
         Text(MAX_POINTS.render(language)),
-        *(points(maximum.exercises[e.id]) for e in EXERCISES),
-        points(maximum.total),
+        *(format_points(maximum.exercises[e.id]) for e in EXERCISES),
+        format_points(maximum.total),
         end_section=True,
     )
     for row in grade_rows(results):
         scores = (
-            points(row.exercises[e.id]) if row.submitted[e.id] else NOT_SUBMITTED_CELL
+            format_points(row.exercises[e.id]) if row.submitted[e.id] else NOT_SUBMITTED_CELL
             for e in EXERCISES
         )
         # a student's name is never markup
-        table.add_row(Text(row.student), *scores, points(row.total))
+        table.add_row(Text(row.student), *scores, format_points(row.total))
     _print_at_natural_width(table, console)
 
 

@@ -137,7 +137,9 @@ def exercise_views(result: StudentResult, language: str) -> list[ExerciseView]:
 def render_feedback(result: StudentResult, language: str) -> str:
     """The complete feedback page of one student as an HTML string (Korean unless ``en``).
 
-    It shows what the student may read; never a test's ``internal_error`` (the instructor's)."""
+    It shows what the student may read; never a test's ``internal_error`` (the instructor's).
+    The total appears once, in the header: results.json's ``output`` line says the same for
+    Gradescope, and a second rendering of one score could only disagree with the first."""
     extra = result.extra_data
     boundary = (extra.plots or {}).get("decision_boundary")
     plot = boundary_plot(boundary, language) if isinstance(boundary, dict) else None
@@ -150,7 +152,6 @@ def render_feedback(result: StudentResult, language: str) -> str:
         score=score,
         max_score=max_score,
         percent=100.0 * score / max_score if max_score else 0.0,
-        summary=result.output,
         execution_time=result.execution_time,
         exercises=exercise_views(result, language),
         plot=plot,

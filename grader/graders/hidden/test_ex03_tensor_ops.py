@@ -14,7 +14,9 @@ from grader.wire.protocol import Const
 EXERCISE = "ex03_tensor_ops"
 
 
-@points(1, "square / sqrt: 원소 하나, 3차원 텐서, 0과 음수", "square / sqrt: 1 element, 3-D, zeros")
+@points(
+    0.5, "square / sqrt: 원소 하나, 3차원 텐서, 0과 음수", "square / sqrt: 1 element, 3-D, zeros"
+)
 def test_square_sqrt_other_shapes(submission, rng):
     shapes = [(1,), tuple(int(n) for n in rng.integers(2, 5, size=3))]
     for shape in shapes:
@@ -78,18 +80,18 @@ def check_broadcasting(
         expect_close(values, expected, hint)
 
 
-@points(1.5, "add: 여러 가지 브로드캐스팅", "add: broadcasting of several shapes")
+@points(1, "add: 여러 가지 브로드캐스팅", "add: broadcasting of several shapes")
 def test_add_broadcasting(submission, rng):
     check_broadcasting(submission, rng, "add", operator.add, Msg("원소별 덧셈", "Element-wise sum"))
 
 
-@points(1.5, "multiply: 여러 가지 브로드캐스팅", "multiply: broadcasting of several shapes")
+@points(1, "multiply: 여러 가지 브로드캐스팅", "multiply: broadcasting of several shapes")
 def test_multiply_broadcasting(submission, rng):
     what = Msg("원소별 곱셈", "Element-wise product")
     check_broadcasting(submission, rng, "multiply", operator.mul, what)
 
 
-@points(1.5, "matmul: 여러 shape의 점곱", "matmul: dot products of several shapes")
+@points(1, "matmul: 여러 shape의 점곱", "matmul: dot products of several shapes")
 def test_matmul_shapes(submission, rng):
     n = int(rng.integers(3, 7))
     a, b = f32(rng.uniform(-2, 2, size=(n, n))), f32(rng.uniform(-2, 2, size=(n, n)))
@@ -135,7 +137,9 @@ LISTING_HINT = Msg(
 )
 
 
-@points(2, "listing_3_9: 여러 크기의 정사각 행렬", "listing_3_9: square matrices of several sizes")
+@points(
+    1.5, "listing_3_9: 여러 크기의 정사각 행렬", "listing_3_9: square matrices of several sizes"
+)
 def test_listing_3_9_sizes(submission, rng):
     for n in (int(rng.integers(6, 10)), 1, int(rng.integers(2, 4))):
         a = f32(rng.uniform(0.1, 1.5, size=(n, n)))

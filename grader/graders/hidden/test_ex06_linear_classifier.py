@@ -31,7 +31,7 @@ from grader.wire.protocol import Const
 EXERCISE = "ex06_linear_classifier"
 
 
-@points(2, "make_dataset: 공분산과 기본 샘플 수", "make_dataset: covariance and default size")
+@points(1.5, "make_dataset: 공분산과 기본 샘플 수", "make_dataset: covariance and default size")
 def test_make_dataset_covariance(submission):
     n = 3000
     inputs, _ = unpack_dataset(submission.call("make_dataset", n, None), n)
@@ -58,7 +58,7 @@ def test_make_dataset_covariance(submission):
     unpack_dataset(submission.call("make_dataset"), 1000)
 
 
-@points(1, "make_dataset: 다른 seed는 다른 데이터", "make_dataset: other seeds, other data")
+@points(0.5, "make_dataset: 다른 seed는 다른 데이터", "make_dataset: other seeds, other data")
 def test_make_dataset_other_seeds(submission, rng):
     seed = new_seed(rng)
     first, _ = unpack_dataset(submission.call("make_dataset", 50, seed), 50)
@@ -70,7 +70,9 @@ def test_make_dataset_other_seeds(submission, rng):
     )
 
 
-@points(2, "init_parameters: 다른 크기와 균등 분포", "init_parameters: other sizes, uniform values")
+@points(
+    1.5, "init_parameters: 다른 크기와 균등 분포", "init_parameters: other sizes, uniform values"
+)
 def test_init_parameters_sizes_and_distribution(submission, rng):
     d, k = int(rng.integers(3, 7)), int(rng.integers(2, 5))
     unpack_parameters(submission.call("init_parameters", d, k), d, k)
@@ -89,28 +91,28 @@ def test_init_parameters_sizes_and_distribution(submission, rng):
     )
 
 
-@points(1, "model: 다른 입력 차원과 출력 차원", "model: other input and output sizes")
+@points(0.5, "model: 다른 입력 차원과 출력 차원", "model: other input and output sizes")
 def test_model_other_sizes(submission, rng):
     check_model(submission, rng, int(rng.integers(5, 30)), int(rng.integers(3, 6)),
                 int(rng.integers(2, 4)))  # fmt: skip
 
 
-@points(1, "square_loss: 여러 열의 예측", "square_loss: several output columns")
+@points(0.5, "square_loss: 여러 열의 예측", "square_loss: several output columns")
 def test_square_loss_columns(submission, rng):
     check_square_loss(submission, rng, int(rng.integers(10, 50)), int(rng.integers(2, 5)))
 
 
-@points(2, "training_step: 다른 학습률로 여러 스텝", "training_step: several steps, other rate")
+@points(1.5, "training_step: 다른 학습률로 여러 스텝", "training_step: several steps, other rate")
 def test_training_step_repeated(submission, rng):
     check_training_steps(submission, rng, 300, float(rng.uniform(0.11, 0.17)), 3)
 
 
-@points(3, "fit: 두 클래스의 자리를 바꾼 데이터", "fit: the two classes swapped")
+@points(2, "fit: 두 클래스의 자리를 바꾼 데이터", "fit: the two classes swapped")
 def test_fit_swapped_classes(submission, course, rng):
     check_fit(submission, course, rng, SWAPPED_MEANS, show_numbers=False, defaults=False)
 
 
-@points(3, "fit: 다른 곳에 놓인 데이터", "fit: data placed elsewhere")
+@points(2, "fit: 다른 곳에 놓인 데이터", "fit: data placed elsewhere")
 def test_fit_mirrored_classes(submission, course, rng):
     check_fit(submission, course, rng, MIRRORED_MEANS, show_numbers=False, defaults=False)
 
@@ -208,12 +210,12 @@ def test_fit_steps_rate_and_fresh_start(submission, rng):
         )
 
 
-@points(1, "decision_boundary: 다른 경곗값", "decision_boundary: another threshold")
+@points(0.5, "decision_boundary: 다른 경곗값", "decision_boundary: another threshold")
 def test_decision_boundary_threshold(submission, rng):
     check_boundary(submission, rng, float(rng.uniform(-1.5, 1.5)))
 
 
-@points(2, "plot_decision_boundary: 다른 가중치", "plot_decision_boundary: other weights")
+@points(1.5, "plot_decision_boundary: 다른 가중치", "plot_decision_boundary: other weights")
 def test_plot_other_weights(submission, rng):
     inputs = rng.normal(0, 2, size=(300, 2)).astype(F32)
     W = (rng.uniform(0.3, 1.5, size=(2, 1)) * rng.choice([-1, 1], size=(2, 1))).astype(F32)

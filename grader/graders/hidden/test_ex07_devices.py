@@ -25,7 +25,7 @@ def rectangular_pair(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
 
 
 @points(
-    2, "matmul_on: 직사각 행렬의 곱을 CPU에서 계산", "matmul_on: rectangular matrices on the CPU"
+    2.5, "matmul_on: 직사각 행렬의 곱을 CPU에서 계산", "matmul_on: rectangular matrices on the CPU"
 )
 def test_matmul_on_cpu_rectangular(submission, rng):
     a, b = rectangular_pair(rng)
@@ -43,7 +43,7 @@ def test_device_kind_cpu_shapes(submission, rng):
 
 
 @pytest.mark.gpu
-@points(2, "GPU: matmul_on이 요청한 장치를 따름", "GPU: matmul_on honours the requested device")
+@points(2.5, "GPU: matmul_on이 요청한 장치를 따름", "GPU: matmul_on honours the requested device")
 def test_matmul_on_honours_device(submission, rng):
     for device, kind in [("/CPU:0", "CPU"), ("/GPU:0", "GPU"), ("/CPU:0", "CPU")]:
         a, b = rectangular_pair(rng)
@@ -54,7 +54,7 @@ def test_matmul_on_honours_device(submission, rng):
 
 
 @pytest.mark.gpu
-@points(1, "GPU: device_kind가 CPU와 GPU를 구분함", "GPU: device_kind tells CPU and GPU apart")
+@points(1.5, "GPU: device_kind가 CPU와 GPU를 구분함", "GPU: device_kind tells CPU and GPU apart")
 def test_device_kind_tells_apart(submission, rng):
     for device, kind in [("/GPU:0", "GPU"), ("/CPU:0", "CPU"), ("/GPU:0", "GPU")]:
         tensor = submission.constant(rng.normal(size=(2, 3)), device=device)

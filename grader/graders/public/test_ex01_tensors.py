@@ -24,7 +24,9 @@ def random_shape(rng: np.random.Generator) -> tuple[int, ...]:
     return tuple(int(n) for n in rng.integers(2, 5, size=rng.integers(1, 4)))
 
 
-@points(1, "make_ones: 1로 채운 float32 상수 텐서", "make_ones: a float32 constant tensor of ones")
+@points(
+    0.5, "make_ones: 1로 채운 float32 상수 텐서", "make_ones: a float32 constant tensor of ones"
+)
 def test_make_ones(submission, rng):
     shape = small_shape(rng)
     values = expect_tensor(submission.call("make_ones", shape), shape)
@@ -34,7 +36,9 @@ def test_make_ones(submission, rng):
 
 
 @points(
-    1, "make_zeros: 0으로 채운 float32 상수 텐서", "make_zeros: a float32 constant tensor of zeros"
+    0.5,
+    "make_zeros: 0으로 채운 float32 상수 텐서",
+    "make_zeros: a float32 constant tensor of zeros",
 )
 def test_make_zeros(submission, rng):
     shape = small_shape(rng)
@@ -44,7 +48,7 @@ def test_make_zeros(submission, rng):
     )
 
 
-@points(1, "make_normal: 정규 분포 랜덤 텐서의 shape과 dtype", "make_normal: shape and dtype")
+@points(0.5, "make_normal: 정규 분포 랜덤 텐서의 shape과 dtype", "make_normal: shape and dtype")
 def test_make_normal_shape(submission, rng):
     shape = random_shape(rng)
     values = expect_tensor(submission.call("make_normal", shape), shape)
@@ -52,7 +56,7 @@ def test_make_normal_shape(submission, rng):
 
 
 @points(
-    1,
+    0.5,
     "make_uniform: 값이 [minval, maxval) 구간을 채움",
     "make_uniform: values fill [minval, maxval)",
 )
@@ -91,7 +95,7 @@ def test_numpy_set(submission, rng):
 
 
 @points(
-    1,
+    0.5,
     "TENSOR_ITEM_ASSIGNMENT_ERROR: 텐서에 값을 넣을 때 생기는 예외",
     "TENSOR_ITEM_ASSIGNMENT_ERROR",
 )

@@ -15,7 +15,7 @@ def small_shape(rng: np.random.Generator) -> tuple[int, ...]:
     return tuple(int(n) for n in rng.integers(2, 6, size=rng.integers(1, 4)))
 
 
-@points(1, "square: 원소별 제곱", "square: element-wise square")
+@points(0.5, "square: 원소별 제곱", "square: element-wise square")
 def test_square(submission, rng):
     x = f32(rng.normal(size=small_shape(rng)) * 3)
     values = expect_tensor(submission.call("square", Const(x)), x.shape)
@@ -26,7 +26,7 @@ def test_square(submission, rng):
     )
 
 
-@points(1, "sqrt: 원소별 제곱근", "sqrt: element-wise square root")
+@points(0.5, "sqrt: 원소별 제곱근", "sqrt: element-wise square root")
 def test_sqrt(submission, rng):
     x = f32(rng.uniform(0.1, 10.0, size=small_shape(rng)))
     values = expect_tensor(submission.call("sqrt", Const(x)), x.shape)
@@ -40,7 +40,7 @@ def test_sqrt(submission, rng):
     )
 
 
-@points(1, "add: 원소별 덧셈 (브로드캐스팅 포함)", "add: element-wise sum (with broadcasting)")
+@points(0.5, "add: 원소별 덧셈 (브로드캐스팅 포함)", "add: element-wise sum (with broadcasting)")
 def test_add(submission, rng):
     rows, cols = (int(n) for n in rng.integers(2, 6, size=2))
     a = f32(rng.normal(size=(rows, cols)))
@@ -54,7 +54,9 @@ def test_add(submission, rng):
 
 
 @points(
-    1, "multiply: 원소별 곱셈 (브로드캐스팅 포함)", "multiply: element-wise product (broadcasting)"
+    0.5,
+    "multiply: 원소별 곱셈 (브로드캐스팅 포함)",
+    "multiply: element-wise product (broadcasting)",
 )
 def test_multiply(submission, rng):
     rows, cols = (int(n) for n in rng.integers(2, 6, size=2))
@@ -84,7 +86,7 @@ MATMUL_NOT_ELEMENTWISE = Msg(
 )
 
 
-@points(2, "matmul: 두 행렬의 점곱", "matmul: the dot product of two matrices")
+@points(1, "matmul: 두 행렬의 점곱", "matmul: the dot product of two matrices")
 def test_matmul(submission, rng):
     n = int(rng.integers(2, 6))
     a, b = f32(rng.normal(size=(n, n))), f32(rng.normal(size=(n, n)))
@@ -114,7 +116,7 @@ def test_matmul(submission, rng):
     )
 
 
-@points(2, "listing_3_9: 코드 3-9의 결과 e", "listing_3_9: the result e of listing 3-9")
+@points(1, "listing_3_9: 코드 3-9의 결과 e", "listing_3_9: the result e of listing 3-9")
 def test_listing_3_9(submission, rng):
     n = int(rng.integers(2, 6))
     a = f32(rng.uniform(0.2, 2.0, size=(n, n)))

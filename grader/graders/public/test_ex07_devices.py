@@ -82,7 +82,9 @@ def test_list_gpus(submission, gpu_visible):
 
 
 @points(
-    1, "best_device: GPU가 있으면 /GPU:0, 없으면 /CPU:0", "best_device: /GPU:0 if any, else /CPU:0"
+    1.5,
+    "best_device: GPU가 있으면 /GPU:0, 없으면 /CPU:0",
+    "best_device: /GPU:0 if any, else /CPU:0",
 )
 def test_best_device(submission, gpu_visible):
     name = expect_text(
@@ -91,7 +93,7 @@ def test_best_device(submission, gpu_visible):
     check_device_name(name, gpu_visible)
 
 
-@points(2, "matmul_on: CPU에서 계산한 행렬 곱", "matmul_on: a matrix product computed on the CPU")
+@points(2.5, "matmul_on: CPU에서 계산한 행렬 곱", "matmul_on: a matrix product computed on the CPU")
 def test_matmul_on_cpu(submission, rng):
     a = rng.normal(size=(3, 3)).astype(np.float32)
     b = rng.normal(size=(3, 3)).astype(np.float32)
@@ -100,7 +102,7 @@ def test_matmul_on_cpu(submission, rng):
     check_placed_on(result, "CPU")
 
 
-@points(1, 'device_kind: CPU에 있는 텐서는 "CPU"', 'device_kind: "CPU" for a tensor on the CPU')
+@points(1.5, 'device_kind: CPU에 있는 텐서는 "CPU"', 'device_kind: "CPU" for a tensor on the CPU')
 def test_device_kind_cpu(submission, rng):
     tensor = submission.constant(rng.normal(size=(2, 3)), device="/CPU:0")
     answer = expect_text(
@@ -110,7 +112,7 @@ def test_device_kind_cpu(submission, rng):
 
 
 @pytest.mark.gpu
-@points(1, 'GPU: best_device가 "/GPU:0"을 고름', 'GPU: best_device picks "/GPU:0"')
+@points(1.5, 'GPU: best_device가 "/GPU:0"을 고름', 'GPU: best_device picks "/GPU:0"')
 def test_best_device_gpu(submission):
     name = expect_text(
         submission.call("best_device"), Msg("best_device의 반환값", "best_device's value")
@@ -120,7 +122,7 @@ def test_best_device_gpu(submission):
 
 @pytest.mark.gpu
 @points(
-    2,
+    3,
     "GPU: matmul_on(best_device(), …)이 GPU에서 실행됨",
     "GPU: matmul_on(best_device(), …) runs on the GPU",
 )
@@ -137,7 +139,7 @@ def test_matmul_on_gpu(submission, rng):
 
 @pytest.mark.gpu
 @points(
-    1,
+    1.5,
     'GPU: device_kind가 GPU 텐서를 "GPU"로 알아봄',
     'GPU: device_kind says "GPU" for a GPU tensor',
 )
