@@ -26,7 +26,7 @@ from grader.course.config import CourseConfig
 from grader.course.exercises import EXERCISES
 from grader.course.messages import Msg
 from grader.grading.plugin import FailureKind, StudentJob
-from grader.grading.scoring import score_exercise
+from grader.grading.scoring import format_points, score_exercise
 from grader.wire.lognoise import strip_log_noise
 from grader.wire.protocol import OutputLog
 
@@ -72,6 +72,7 @@ class TestFacts(_Model):
     title: str  # the test's title in the course language (its ``name`` is "exercise · title")
     failure_category: FailureKind | None = None  # set exactly when the test failed
     internal_error: str = ""  # instructor-only: a grader bug's detail, never shown to students
+    same_cause_as: str = ""  # the earlier test of the exercise whose message gives the cause
 
 
 class TestResult(_Model):
@@ -210,14 +211,16 @@ def build_results(
                             record.failure_category if record.status == "failed" else None
                         ),
                         internal_error=record.internal_error[-MAX_INTERNAL_ERROR:],
+                        same_cause_as=record.same_cause_as,
                     ),
                     status=None if record.status == "skipped" else record.status,
                 )
             )
-    total = round(sum(e.score for e in exercises.values()), 3)
-    maximum = round(sum(e.max_score for e in exercises.values()), 3)
+    total = sum(e.score for e in exercises.values())  # exact: the sum of the tests' scores
+    maximum = sum(e.max_score for e in exercises.values())
+    shown, shown_max = format_points(total), format_points(maximum)
     summary = Msg(
-        f"{student}: {total:g} / {maximum:g}점", f"{student}: {total:g} / {maximum:g} points"
+        f"{student}: {shown} / {shown_max}점", f"{student}: {shown} / {shown_max} points"
     ).render(language)
     result = StudentResult(
         score=total,
@@ -306,11 +309,6 @@ NOT_SUBMITTED = Msg("미제출", "missing")
 CSV_BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it (else as CP949 on Korean Windows)
 
 
-def points(value: float) -> str:
-    """A score as every grade table shows it: two decimals (results.json keeps it exact)."""
-    return f"{value:.2f}"
-
-
 @dataclass(frozen=True)
 class GradeRow:
     """One line of the grade table: a student's points per exercise, whether each exercise's
@@ -353,7 +351,7 @@ def max_points_row(results: list[StudentResult]) -> GradeRow:
         return max((t.max_score for t in totals if t is not None), default=0.0)
 
     exercises = {e.id: maximum(e.id) for e in EXERCISES}
-    total = max((r.max_score for r in results), default=round(sum(exercises.values()), 3))
+    total = max((r.max_score for r in results), default=sum(exercises.values()))
     return GradeRow("", exercises, {e.id: True for e in EXERCISES}, total)
 
 
@@ -365,8 +363,9 @@ def _cell(text: str) -> str:
 def grades_csv(results: list[StudentResult], language: str = "ko") -> str:
     """grades.csv as a spreadsheet opens it: UTF-8 with a BOM (Excel on Korean Windows), the
     contract's columns first (student, one column of points per exercise, total, every score
-    with two decimals and numeric, so sums and LMS imports work), a first row of maximum
-    points, then one column per exercise saying whether its file was submitted."""
+    numeric and rounded as every view rounds it, ``format_points``, so sums and LMS imports
+    work), a first row of maximum points, then one column per exercise saying whether its file
+    was submitted."""
     buffer = io.StringIO()
     buffer.write(CSV_BOM)
     writer = csv.writer(buffer, lineterminator="\n")
@@ -377,8 +376,8 @@ def grades_csv(results: list[StudentResult], language: str = "ko") -> str:
     writer.writerow(
         [
             MAX_POINTS.render(language),
-            *(points(maximum.exercises[e.id]) for e in EXERCISES),
-            points(maximum.total),
+            *(format_points(maximum.exercises[e.id]) for e in EXERCISES),
+            format_points(maximum.total),
             *("" for _ in EXERCISES),
         ]
     )
@@ -386,8 +385,8 @@ def grades_csv(results: list[StudentResult], language: str = "ko") -> str:
         writer.writerow(
             [
                 _cell(row.student),
-                *(points(row.exercises[e.id]) for e in EXERCISES),
-                points(row.total),
+                *(format_points(row.exercises[e.id]) for e in EXERCISES),
+                format_points(row.total),
                 *(
                     (SUBMITTED if row.submitted[e.id] else NOT_SUBMITTED).render(language)
                     for e in EXERCISES

@@ -9,7 +9,12 @@ matplotlib PNG for two reasons. Speed: rendering that PNG cost about 0.27 s per 
 quarter of the whole per-student grading time. Hangul: the browser draws SVG text with the
 page's fonts, so the labels can be Korean (matplotlib's default font has no Hangul glyphs).
 The numbers come from a student's process and are hostile: only numbers formatted here and
-labels from ``LABELS`` reach the template, never a string taken from the data.
+labels from ``LABELS`` and ``NOTES`` reach the template, never a string taken from the data.
+
+The left panel is the student's own model, the one their ``fit`` trained when graded on the
+book's data, and the right panel the reference trained on the same data; the notes beside the
+figure say what the student's parameters and losses were, and when their training diverged
+(then no boundary is drawn from parameters that are not numbers).
 
 The class report's histogram is drawn once per batch and stays a matplotlib PNG; matplotlib is
 imported there only, so the grading workers that write feedback pages never load it.
@@ -30,6 +35,8 @@ from grader.course.messages import Msg, rendered
 
 MAX_POINTS = 5000  # the grader's datasets are far smaller; bound what we read
 MAX_LINE_POINTS = 1000
+MAX_LOSSES = 1000  # the grader keeps at most 100 of a fit's losses
+MAX_STEPS = 10**6
 MAX_DRAWN_POINTS = 600  # per panel: every k-th point beyond this keeps the page small
 CLASS_COLORS = ("#1f77b4", "#ff7f0e")
 INVALID_COLOR = "#999999"
@@ -52,6 +59,7 @@ LABELS: dict[str, Msg] = {
     "class": Msg("클래스 {}", "class {}"),
     "line": Msg("결정 경계", "decision boundary"),
     "invalid": Msg("올바른 예측값 없음", "no valid prediction"),
+    "diverged": Msg("훈련 발산", "training diverged"),
     "title": Msg(
         "결정 경계 그림. {panels} 빨간 선이 결정 경계입니다.",
         "Decision boundary plot. {panels} The red line is the decision boundary.",
@@ -65,8 +73,48 @@ LABELS: dict[str, Msg] = {
         "{side}: {title}, no valid prediction, {count} points in grey.",
     ),
     "no_line": Msg("결정 경계 선 없음.", "No boundary line."),
+    "diverged_sentence": Msg("훈련이 발산했습니다.", "Training diverged."),
     "left": Msg("왼쪽", "Left"),
     "right": Msg("오른쪽", "Right"),
+}
+
+# The sentences beside the figure; every {} is a number formatted here (``_number``, or the
+# count of steps), never text from the data.
+NOTES: dict[str, Msg] = {
+    "parameters": Msg(
+        "내 모델은 fit이 책과 같은 데이터(fit 테스트의 데이터)에서 훈련한 파라미터로 "
+        "그렸습니다: W = [{w1}, {w2}], b = {b}.",
+        "Your model is drawn with the parameters your fit trained on data like the book's (the "
+        "fit test's data): W = [{w1}, {w2}], b = {b}.",
+    ),
+    "not_finite": Msg(
+        "fit이 반환한 W, b에 NaN 또는 무한대가 있어 내 모델의 결정 경계는 그리지 않았습니다.",
+        "The W, b your fit returned contain NaN or infinity, so no decision boundary is drawn "
+        "for your model.",
+    ),
+    "converged": Msg(
+        "손실: {first} → {last} ({steps}스텝).", "Loss: {first} → {last} ({steps} steps)."
+    ),
+    "diverged": Msg(
+        "훈련이 발산했습니다: 손실이 줄지 않고 커졌습니다 ({first} → {last}, {steps}스텝). "
+        "학습률(learning_rate)이 너무 크지 않은지, 그레이디언트를 빼는지(assign_sub) 확인하세요.",
+        "Training diverged: the loss grew instead of shrinking ({first} → {last}, {steps} "
+        "steps). Check that the learning rate is not too large and that you subtract the "
+        "gradient (assign_sub).",
+    ),
+    "missing": Msg(
+        "내 모델의 결정 경계를 그릴 수 없었습니다: 책과 같은 데이터에서 fit이 훈련한 W, b를 "
+        "받지 못했습니다 (fit이 실패했거나 값이 올바르지 않습니다). 위의 fit 테스트 메시지를 "
+        "보세요.",
+        "Your model's decision boundary could not be drawn: no trained W, b came back from "
+        "your fit on data like the book's (fit failed or returned invalid values). See the fit "
+        "test's message above.",
+    ),
+    "reference": Msg(
+        "참고 답안: 같은 데이터에서 참고 답안의 fit이 훈련한 모델입니다 (손실 {first} → {last}).",
+        "Reference: the model the reference fit trained on the same data (loss {first} → {last}).",
+    ),
+    "not_a_number": Msg("NaN 또는 무한대", "NaN or infinity"),
 }
 
 
@@ -112,6 +160,75 @@ def _line(raw: Any) -> np.ndarray | None:
         return None
     array = array[:, :MAX_LINE_POINTS]
     return array if np.isfinite(array).all() else None
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """What one side's numbers say about its model: parameters, losses, and whether training
+    diverged (as the grader judged it, or because a number is not finite)."""
+
+    W: np.ndarray  # two weights, NaN where the data held no finite number
+    b: float
+    losses: np.ndarray
+    steps: int
+    diverged: bool
+
+    @property
+    def finite(self) -> bool:
+        return bool(np.isfinite(self.W).all() and math.isfinite(self.b))
+
+    @classmethod
+    def of(cls, side: dict[str, Any]) -> TrainedModel | None:
+        """The model a side describes; None for a side without parameters (colours only)."""
+        if "W" not in side:
+            return None
+        W, b, losses = (_floats(side.get(key)) for key in ("W", "b", "losses"))
+        W = W.reshape(-1) if W is not None and W.size == 2 else np.full(2, math.nan)
+        bias = float(b.reshape(-1)[0]) if b is not None and b.size == 1 else math.nan
+        losses = losses.reshape(-1)[:MAX_LOSSES] if losses is not None else np.empty(0)
+        steps = side.get("steps")
+        steps = steps if type(steps) is int and 0 <= steps <= MAX_STEPS else len(losses)
+        finite = np.isfinite(W).all() and math.isfinite(bias) and np.isfinite(losses).all()
+        return cls(W, bias, losses, steps, diverged=side.get("diverged") is True or not finite)
+
+
+@dataclass(frozen=True)
+class Note:
+    """One sentence beside the figure; ``warning`` ones are highlighted."""
+
+    text: str
+    warning: bool
+
+
+def _number(value: float, notes: dict[str, str]) -> str:
+    """A number of the notes: four significant digits, or words for NaN and infinity."""
+    return f"{value:.4g}" if math.isfinite(value) else notes["not_a_number"]
+
+
+def _notes(
+    drawn: bool, mine: TrainedModel | None, reference: TrainedModel | None, language: str
+) -> list[Note]:
+    """What the page says beside the figure: the parameters the student's model is drawn from
+    and how its loss went, or that it diverged, or (``drawn`` False, no parameters) that there
+    was no model of theirs to draw; and how the reference's loss went."""
+    notes = rendered(NOTES, language)
+    said: list[Note] = []
+    if mine is None and not drawn:
+        said.append(Note(notes["missing"], warning=True))
+    if mine is not None:
+        if mine.finite:
+            w1, w2, b = (_number(v, notes) for v in (*mine.W.tolist(), mine.b))
+            said.append(Note(notes["parameters"].format(w1=w1, w2=w2, b=b), warning=False))
+        else:
+            said.append(Note(notes["not_finite"], warning=True))
+        if len(mine.losses):
+            first, last = (_number(float(mine.losses[i]), notes) for i in (0, -1))
+            text = notes["diverged" if mine.diverged else "converged"]
+            said.append(Note(text.format(first=first, last=last, steps=mine.steps), mine.diverged))
+    if reference is not None and len(reference.losses):
+        first, last = (_number(float(reference.losses[i]), notes) for i in (0, -1))
+        said.append(Note(notes["reference"].format(first=first, last=last), warning=False))
+    return said
 
 
 @dataclass(frozen=True)
@@ -181,8 +298,8 @@ class Panel:
     left: int  # x of the plot area in the figure
     dots: list[Dots]
     line: str  # path data of the clipped boundary line, "" when there is none
-    notice: str  # "" when the predictions were valid
-    ok: bool
+    notice: str  # "" when the predictions were valid and training did not diverge
+    ok: bool  # the predictions were valid
 
 
 @dataclass(frozen=True)
@@ -194,16 +311,13 @@ class BoundaryPlot:
     y_ticks: list[Tick]
     legend: tuple[str, str, str]  # class 0, class 1, the line
     description: str  # the <title> and aria-label
+    notes: list[Note]  # beside the figure, in the page
     width: int = SVG_WIDTH
     height: int = SVG_HEIGHT
     plot_top: int = PLOT_TOP
     plot_width: int = PLOT_WIDTH
     plot_height: int = PLOT_HEIGHT
     class_colors: tuple[str, str] = CLASS_COLORS
-
-    @property
-    def student_ok(self) -> bool:
-        return self.panels[0].ok
 
 
 def _dot_path(x: np.ndarray, y: np.ndarray) -> str:
@@ -256,12 +370,14 @@ def _panel(
     shown: np.ndarray,
     axes: tuple[Axis, Axis],
     labels: dict[str, str],
-) -> tuple[Panel, str]:
-    """Panel ``index`` (0: the student's, 1: the reference) and its sentence of the description."""
+) -> tuple[Panel, str, TrainedModel | None]:
+    """Panel ``index`` (0: the student's, 1: the reference), its sentence of the description
+    and the model it shows (None when the side has no parameters)."""
     title = labels["student" if index == 0 else "reference"]
     where = labels["left" if index == 0 else "right"]
     x_axis, y_axis = axes
     side = side if isinstance(side, dict) else {}
+    model = TrainedModel.of(side)
     classes = _classes(side.get("colors"), len(points))
     x = x_axis.svg(x_axis.unit(points[shown, 0]))
     y = y_axis.svg(y_axis.unit(points[shown, 1]))
@@ -279,19 +395,23 @@ def _panel(
         sentence = labels["panel_valid"].format(
             side=where, title=title, zero=len(classes) - ones, one=ones
         )
-    line = _line(side.get("line"))
+    line = _line(side.get("line")) if model is None or model.finite else None
     line_path = _clipped_line_path(line, x_axis, y_axis) if line is not None else ""
     if not line_path:
         sentence += " " + labels["no_line"]
+    notice = "" if classes is not None else labels["invalid"]
+    if model is not None and model.diverged:
+        notice = labels["diverged"]
+        sentence += " " + labels["diverged_sentence"]
     panel = Panel(
         title=title,
         left=index * PANEL_WIDTH + PLOT_LEFT,
         dots=dots,
         line=line_path,
-        notice="" if classes is not None else labels["invalid"],
+        notice=notice,
         ok=classes is not None,
     )
-    return panel, sentence
+    return panel, sentence, model
 
 
 def boundary_plot(plot: dict[str, Any], language: str) -> BoundaryPlot | None:
@@ -299,8 +419,8 @@ def boundary_plot(plot: dict[str, Any], language: str) -> BoundaryPlot | None:
 
     Both panels share the x/y ranges of the input points (plus margins). Returns None when
     there are no usable input points; a missing or broken student side still yields the
-    figure, with grey points and a notice in the student's panel (``student_ok`` is False).
-    ``language`` is the feedback page's (Korean unless ``en``).
+    figure, with grey points and a notice in the student's panel and a note saying there was
+    no model of theirs to draw. ``language`` is the feedback page's (Korean unless ``en``).
     """
     labels = rendered(LABELS, language)
     points = _points(plot.get("inputs"))
@@ -315,12 +435,14 @@ def boundary_plot(plot: dict[str, Any], language: str) -> BoundaryPlot | None:
         _panel(plot.get(key), index, points, shown, (x_axis, y_axis), labels)
         for index, key in enumerate(("student", "reference"))
     ]
+    (mine, _, my_model), (_, _, reference_model) = drawn
     return BoundaryPlot(
-        panels=[panel for panel, _ in drawn],
+        panels=[panel for panel, _, _ in drawn],
         x_ticks=x_axis.ticks(),
         y_ticks=y_axis.ticks(),
         legend=(labels["class"].format(0), labels["class"].format(1), labels["line"]),
-        description=labels["title"].format(panels=" ".join(sentence for _, sentence in drawn)),
+        description=labels["title"].format(panels=" ".join(sentence for _, sentence, _ in drawn)),
+        notes=_notes(mine.ok, my_model, reference_model, language),
     )
 
 

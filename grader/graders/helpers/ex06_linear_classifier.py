@@ -4,6 +4,10 @@ and the plot against the NumPy reference, with a named hint for each typical mis
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from typing import NoReturn
+
 import numpy as np
 
 from grader.course.messages import Msg
@@ -17,6 +21,7 @@ from grader.graders.checks import (
     expect_shape,
     expect_tensor,
     fail,
+    items_of,
     scalar,
 )
 from grader.graders.reference import linear_classifier as ref
@@ -178,12 +183,7 @@ def check_update(name: str, before, after, grad, lr: float, size: int) -> None:
                     f"The update of {name} is as many times too large as there are samples. "
                     "Compute the loss with tf.reduce_mean, not tf.reduce_sum.",
                 )
-            fail(
-                f"{name}이(가) 올바른 방향으로 움직였지만 보폭이 다릅니다. 그레이디언트에 "
-                "learning_rate 인자(학습률)를 곱해서 빼세요. 학습률을 코드에 고정하지 마세요.",
-                f"{name} moved in the right direction but by the wrong amount. Subtract the "
-                "gradient times the learning_rate argument; do not hard-code the learning rate.",
-            )
+            wrong_step_size(name, factor, lr)
     fail(
         f"{name}의 업데이트가 경사 하강법과 다릅니다. GradientTape 안에서 model과 square_loss로 "
         f"손실을 계산하고, tape.gradient(loss, [W, b])로 구한 그레이디언트에 학습률을 곱해 "
@@ -191,6 +191,46 @@ def check_update(name: str, before, after, grad, lr: float, size: int) -> None:
         f"The update of {name} is not a gradient-descent step. Compute the loss with model and "
         "square_loss inside a GradientTape, take tape.gradient(loss, [W, b]) and subtract the "
         f"gradient times the learning rate with {name}.assign_sub(...).",
+    )
+
+
+BOOK_LEARNING_RATE = 0.1  # the default a hard-coded learning rate usually copies
+SIMPLE_FACTORS = (0.25, 0.5, 2.0, 4.0)  # a hand-derived gradient missing or doubling a factor 2
+
+
+def wrong_step_size(name: str, factor: float, lr: float) -> NoReturn:
+    """Name the mistake behind an update along -grad of the wrong size ``factor`` (the test's
+    learning rate is ``lr``, never the book's 0.1): the book's rate hard-coded, or a gradient
+    off by a constant factor (derived by hand without the 2 of the square), or both possible."""
+    hard_coded = bool(np.isclose(factor, BOOK_LEARNING_RATE, rtol=1e-2))
+    scaled = next((f for f in SIMPLE_FACTORS if np.isclose(factor, f * lr, rtol=1e-2)), None)
+    if hard_coded and scaled is None:
+        fail(
+            f"{name}이(가) 올바른 방향으로 움직였지만 보폭이 학습률 0.1로 계산되었습니다. "
+            "그레이디언트에 learning_rate 인자를 곱해서 빼세요. 학습률을 코드에 고정하지 마세요.",
+            f"{name} moved in the right direction but by a step of learning rate 0.1. Subtract "
+            "the gradient times the learning_rate argument; do not hard-code the learning rate.",
+        )
+    if scaled is not None:
+        also = Msg(
+            " 또는 학습률을 0.1로 고정했는지(learning_rate 인자를 쓰세요)" if hard_coded else "",
+            " or whether the learning rate was hard-coded as 0.1 (use the learning_rate argument)"
+            if hard_coded else "",
+        )  # fmt: skip
+        fail(
+            f"{name}의 업데이트가 경사 하강법 한 스텝의 {scaled:g}배입니다. 그레이디언트를 손으로 "
+            f"유도했다면 상수 배(예: 제곱을 미분할 때 나오는 2)가 빠졌거나 더해졌는지{also.ko} "
+            "확인하세요. tape.gradient(loss, [W, b])로 구한 그레이디언트를 그대로 쓰면 정확합니다.",
+            f"The update of {name} is {scaled:g} times a gradient-descent step. If you derived the "
+            "gradient by hand, check for a constant factor missing or added (such as the 2 from "
+            f"differentiating the square){also.en}. The gradient from tape.gradient(loss, [W, b]) "
+            "is exact.",
+        )
+    fail(
+        f"{name}이(가) 올바른 방향으로 움직였지만 보폭이 경사 하강법 한 스텝의 {factor / lr:.3g}배"
+        "입니다. tape.gradient로 구한 그레이디언트에 learning_rate 인자를 곱해서 빼세요.",
+        f"{name} moved in the right direction but by {factor / lr:.3g} times a gradient-descent "
+        "step. Subtract the gradient from tape.gradient times the learning_rate argument.",
     )
 
 
@@ -259,18 +299,31 @@ def unpack_fit(value: Value, steps: int) -> tuple[Value, Value, np.ndarray, np.n
 
 
 def check_fit(
-    submission, course, rng: np.random.Generator, means, *, show_numbers: bool, defaults: bool
+    submission,
+    course,
+    rng: np.random.Generator,
+    means,
+    *,
+    show_numbers: bool,
+    defaults: bool,
+    artifacts: dict | None = None,
 ) -> None:
     """Train on grader-drawn data placed at ``means``; judge the losses and fresh-data accuracy.
 
     With ``defaults`` fit is called without steps and learning_rate, so their defaults count.
+    With ``artifacts`` the model this fit trained is left for the feedback page beside the
+    reference's on the same data: the one training run the page shows is the one graded.
     """
     thresholds = course.classifier_thresholds
     inputs, targets = ref.draw_dataset(rng, 1000, means)
     extra = () if defaults else (40, 0.1)
+    if artifacts is not None:
+        points = record_reference_model(artifacts, inputs, targets)
     result = submission.call("fit", Const(inputs), Const(targets), *extra)
+    if artifacts is not None:
+        record_student_model(artifacts, points, result)
     _, _, W, b, losses = unpack_fit(result, 40)
-    if not (np.all(np.isfinite(losses)) and losses[-1] < losses[0]):
+    if training_diverged(losses):
         fail(
             "훈련하는 동안 손실이 줄지 않고 커졌습니다(발산). 학습률(learning_rate)이 너무 크면 "
             "발산합니다. 인자로 받은 학습률을 쓰는지(기본값은 책과 같은 0.1), 그레이디언트를 "
@@ -353,46 +406,133 @@ def check_boundary(submission, rng: np.random.Generator, threshold: float | None
     )  # fmt: skip
 
 
-MAX_RECORDED_LINE_POINTS = 100  # a straight line needs two; the report only redraws it
+MAX_RECORDED_POINTS = 400  # of the fit's 2000: plenty for the picture, small in results.json
+MAX_RECORDED_LOSSES = 100
+# The reference model of the picture starts where init_parameters' draws are centred: a fixed
+# start keeps the grader's random draws (and so every verdict) as they were.
+REFERENCE_START = (np.full((2, 1), 0.5), np.zeros(1))
 
 
-def _rounded(values: np.ndarray) -> list[float]:
-    """Numbers for the report: four decimals are far finer than the drawing needs."""
-    return np.round(np.asarray(values, np.float64), 4).tolist()
+def training_diverged(losses: Sequence[float]) -> bool:
+    """Whether training went the wrong way: a loss that is not a number, or a last loss no
+    smaller than the first (the fit test's verdict and the feedback page's note)."""
+    values = np.asarray(losses, np.float64)
+    return bool(not np.all(np.isfinite(values)) or (len(values) >= 2 and values[-1] >= values[0]))
 
 
-def _thinned(x: np.ndarray, y: np.ndarray) -> list[list[float]]:
-    """At most ``MAX_RECORDED_LINE_POINTS`` vertices of a line, its two ends included."""
-    keep = np.unique(np.linspace(0, len(x) - 1, min(len(x), MAX_RECORDED_LINE_POINTS)).round())
-    keep = keep.astype(int)
-    return [_rounded(x[keep]), _rounded(y[keep])]
+def _rounded(values: np.ndarray) -> list:
+    """Coordinates for the report: four decimals are far finer than the drawing needs (huge
+    ones, far off the plot, stay as they are: rounding them would overflow)."""
+    values = np.asarray(values, np.float64)
+    return np.where(np.abs(values) < 1e12, np.round(values, 4), values).tolist()
 
 
-def record_plot(
-    artifacts: dict, inputs: np.ndarray, W: np.ndarray, b: np.ndarray, labels, line
-) -> None:
-    """Leave the plot's numbers for the feedback page, which redraws both plots itself.
+def _numbers(values: np.ndarray) -> list[float | None]:
+    """Parameters and losses for the report, six significant digits; None (JSON null) where a
+    value is not finite, since JSON has no NaN or infinity."""
+    flat = np.asarray(values, np.float64).ravel().tolist()
+    return [float(f"{v:.6g}") if math.isfinite(v) else None for v in flat]
 
-    Bounded whatever the student drew: the grader's own points, one colour label per point
-    and at most ``MAX_RECORDED_LINE_POINTS`` vertices of the student's line.
-    """
-    xs = np.linspace(float(inputs[:, 0].min()), float(inputs[:, 0].max()), 50)
-    slope, intercept = ref.decision_boundary(W, b)
-    reference = {
-        "colors": (ref.predict(inputs, W, b)[:, 0] > 0.5).astype(int).tolist(),
-        "line": [_rounded(xs), _rounded(slope * xs + intercept)],
+
+def _thinned(values: np.ndarray, limit: int) -> np.ndarray:
+    """At most ``limit`` evenly spaced items of ``values``, the first and the last included."""
+    keep = np.unique(np.linspace(0, len(values) - 1, min(len(values), limit)).round())
+    return np.asarray(values)[keep.astype(int)]
+
+
+def _boundary_line(W: np.ndarray, b: np.ndarray, points: np.ndarray) -> list[list[float]] | None:
+    """The two ends of ``w1·x + w2·y + b = 0.5`` well beyond the points (the report clips the
+    line to its plot), solved for the better-conditioned coordinate so that a steep or vertical
+    boundary is drawn too; None when the parameters give no line."""
+    (w1, w2), bias = np.ravel(W).tolist(), float(np.ravel(b)[0])
+    if w1 == 0 and w2 == 0:
+        return None
+    low, high = points.min(axis=0), points.max(axis=0)
+    ends = np.stack([low - (high - low), high + (high - low)], axis=1)  # per axis: two values
+    with np.errstate(over="ignore", invalid="ignore"):
+        if abs(w2) >= abs(w1):
+            xs = ends[0]
+            ys = (0.5 - bias - w1 * xs) / w2
+        else:
+            ys = ends[1]
+            xs = (0.5 - bias - w2 * ys) / w1
+    if not (np.all(np.isfinite(xs)) and np.all(np.isfinite(ys))):
+        return None
+    return [_rounded(xs), _rounded(ys)]
+
+
+def _model_side(points: np.ndarray, W: np.ndarray, b: np.ndarray, losses) -> dict:
+    """One panel of the feedback plot: the model's classes and boundary on ``points``, its
+    parameters and (thinned) losses, and whether its training diverged. No boundary and no
+    classes come from parameters that are not finite."""
+    finite = bool(np.all(np.isfinite(W)) and np.all(np.isfinite(b)))
+    colors, line = None, None
+    if finite:
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = ref.predict(points, W, b)[:, 0]
+        if np.all(np.isfinite(values)):
+            colors = (values > 0.5).astype(int).tolist()
+        line = _boundary_line(W, b, points)
+    losses = np.asarray(losses, np.float64).ravel()
+    return {
+        "colors": colors,
+        "line": line,
+        "W": _numbers(W),
+        "b": _numbers(b),
+        "losses": _numbers(_thinned(losses, MAX_RECORDED_LOSSES)),
+        "steps": len(losses),
+        "diverged": training_diverged(losses) or not finite,
     }
-    student = None
-    if labels is not None:
-        student = {
-            "colors": np.unique(labels, return_inverse=True)[1].astype(int).tolist(),
-            "line": _thinned(line.x, line.y) if line is not None else None,
-        }
+
+
+def record_reference_model(artifacts: dict, inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Start the feedback page's plot with the reference model trained on ``inputs``; returns
+    the points the plot shows. The student's side stays None (said so on the page) until
+    ``record_student_model`` finds a model in what their fit returned."""
+    points = _thinned(np.asarray(inputs, np.float64), MAX_RECORDED_POINTS)
+    W, b, losses = ref.fit(inputs, targets, *REFERENCE_START)
     artifacts["decision_boundary"] = {
-        "inputs": [_rounded(point) for point in np.asarray(inputs)],
-        "student": student,
-        "reference": reference,
+        "inputs": _rounded(points),
+        "student": None,
+        "reference": _model_side(points, W, b, losses),
     }
+    return points
+
+
+def _as_floats(value: Value) -> np.ndarray | None:
+    """The numbers a value carries as a float64 array, or None when it carries none."""
+    array = value.array
+    if array is None or array.dtype.kind not in "biuf":
+        return None
+    return np.asarray(array, np.float64)
+
+
+def fitted_model(value: Value) -> tuple[np.ndarray, np.ndarray, list[float]] | None:
+    """``(W, b, losses)`` from fit's result, for the picture only, or None when it holds no
+    model of the book's size. Lenient where the fit test is strict (variables or tensors, any
+    shape with two weights and one bias, losses as floats, tensors or one array), so the page
+    shows the student's model even when the fit test failed on such a detail."""
+    items = items_of(value, 3)
+    if items is None:
+        return None
+    W, b = _as_floats(items[0]), _as_floats(items[1])
+    if W is None or b is None or W.size != 2 or b.size != 1:
+        return None
+    if items[2].items:
+        numbers = [_as_floats(item) for item in items[2].items]
+        losses = [float(n.reshape(())) for n in numbers if n is not None and n.size == 1]
+    else:
+        numbers = _as_floats(items[2])
+        losses = numbers.ravel().tolist() if numbers is not None else []
+    return W.reshape(2, 1), b.reshape(1), losses
+
+
+def record_student_model(artifacts: dict, points: np.ndarray, value: Value) -> None:
+    """Put the model the student's fit returned (``value``) on the plot beside the reference;
+    hostile numbers (NaN, infinity, huge, wrong sizes) leave a marked or empty side."""
+    model = fitted_model(value)
+    side = _model_side(points, *model) if model is not None else None
+    artifacts["decision_boundary"]["student"] = side
 
 
 def _usable(line) -> bool:
@@ -403,15 +543,15 @@ def _usable(line) -> bool:
     )  # fmt: skip
 
 
-def check_plot(
-    submission, inputs: np.ndarray, W: np.ndarray, b: np.ndarray, artifacts: dict | None = None
-) -> None:
+def check_plot(submission, inputs: np.ndarray, W: np.ndarray, b: np.ndarray) -> None:
     """The figure shows every point coloured by predicted class, and the boundary line.
 
     Judged by what the figure shows, whichever matplotlib calls drew it: points from any
     marker-drawing artist (scatter, lines drawn with markers, in one call or several), lines
     from any line-drawing artist (plot, axline, contour lines, line collections); other
-    markers and lines are decoration and allowed.
+    markers and lines are decoration and allowed. The feedback page does not show this figure:
+    it shows the student's trained model (``record_student_model``), drawn by the grader, since
+    this figure is of the grader's ``W, b`` and the message names what is wrong in it.
     """
     result = submission.call(
         "plot_decision_boundary", Const(inputs), submission.variable(W), submission.variable(b)
@@ -435,11 +575,6 @@ def check_plot(
             good_line = line
         elif np.all(ref.boundary_residual(W, b, line.x, line.y, threshold=0.0) < 1e-3):
             bad_zero = line
-    if artifacts is not None:
-        shown = good_line or bad_zero
-        if shown is None and matched is not None:
-            shown = next((ln for ln in matched[0].lines if _usable(ln)), None)
-        record_plot(artifacts, inputs, W, b, matched[1] if matched else None, shown)
     if matched is None:
         fail(
             "그래프에서 inputs의 모든 점을 찾지 못했습니다. ax.scatter(inputs[:, 0], inputs[:, 1], "

@@ -65,7 +65,7 @@ def plot_case(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray,
 
 # --------------------------------------------------------------------------- tests
 @points(
-    2, "make_dataset: 넘파이 float32 배열과 0/1 타깃", "make_dataset: float32 arrays, 0/1 targets"
+    1.5, "make_dataset: 넘파이 float32 배열과 0/1 타깃", "make_dataset: float32 arrays, 0/1 targets"
 )
 def test_make_dataset_shapes(submission, rng):
     n = int(rng.integers(50, 300))
@@ -78,7 +78,7 @@ def test_make_dataset_shapes(submission, rng):
     check_targets(targets, n)
 
 
-@points(2, "make_dataset: 두 클래스의 위치(평균)", "make_dataset: where the two classes lie")
+@points(1.5, "make_dataset: 두 클래스의 위치(평균)", "make_dataset: where the two classes lie")
 def test_make_dataset_class_means(submission, rng):
     n = 2000
     inputs, targets = unpack_dataset(submission.call("make_dataset", n, new_seed(rng)), n)
@@ -86,7 +86,7 @@ def test_make_dataset_class_means(submission, rng):
     check_targets(targets, n)
 
 
-@points(1, "make_dataset: seed를 따르는 난수", "make_dataset: honours seed")
+@points(0.5, "make_dataset: seed를 따르는 난수", "make_dataset: honours seed")
 def test_make_dataset_seed(submission, rng):
     n, seed = 100, new_seed(rng)
     first, _ = unpack_dataset(submission.call("make_dataset", n, seed), n)
@@ -107,14 +107,14 @@ def test_make_dataset_seed(submission, rng):
     )
 
 
-@points(2, "init_parameters: W는 균등 분포, b는 0인 변수", "init_parameters: W uniform, b zeros")
+@points(1.5, "init_parameters: W는 균등 분포, b는 0인 변수", "init_parameters: W uniform, b zeros")
 def test_init_parameters_default(submission):
     # Ten calls: twenty values of W, so a W from the wrong distribution cannot pass by chance.
     for _ in range(10):
         unpack_parameters(submission.call("init_parameters"), 2, 1)
 
 
-@points(2, "model: inputs · W + b", "model: inputs · W + b")
+@points(1.5, "model: inputs · W + b", "model: inputs · W + b")
 def test_model(submission, rng):
     check_model(submission, rng, int(rng.integers(5, 30)), 2, 1)
 
@@ -124,14 +124,17 @@ def test_square_loss(submission, rng):
     check_square_loss(submission, rng, int(rng.integers(10, 50)), 1)
 
 
-@points(3, "training_step: 경사 하강법 한 스텝", "training_step: one gradient-descent step")
+@points(2.5, "training_step: 경사 하강법 한 스텝", "training_step: one gradient-descent step")
 def test_training_step(submission, rng):
     check_training_steps(submission, rng, 100, float(rng.uniform(0.02, 0.08)), 1)
 
 
-@points(4, "fit: 책과 같은 데이터에서 훈련", "fit: training on data like the book's")
-def test_fit_book_data(submission, course, rng):
-    check_fit(submission, course, rng, ref.BOOK_MEANS, show_numbers=True, defaults=True)
+@points(3, "fit: 책과 같은 데이터에서 훈련", "fit: training on data like the book's")
+def test_fit_book_data(submission, course, rng, artifacts):
+    check_fit(
+        submission, course, rng, ref.BOOK_MEANS, show_numbers=True, defaults=True,
+        artifacts=artifacts,
+    )  # fmt: skip
 
 
 @points(1, "decision_boundary: 결정 경계의 기울기와 절편", "decision_boundary: slope and intercept")
@@ -140,17 +143,17 @@ def test_decision_boundary(submission, rng):
 
 
 @points(
-    3,
+    2,
     "plot_decision_boundary: 예측한 클래스와 결정 경계",
     "plot_decision_boundary: classes and line",
 )
-def test_plot_decision_boundary(submission, rng, artifacts):
+def test_plot_decision_boundary(submission, rng):
     inputs, W, b = plot_case(rng, 200)
-    check_plot(submission, inputs, W, b, artifacts)
+    check_plot(submission, inputs, W, b)
 
 
 @pytest.mark.gpu
-@points(2, "fit: GPU에서 훈련", "fit: trains on the GPU")
+@points(1.5, "fit: GPU에서 훈련", "fit: trains on the GPU")
 def test_fit_on_gpu(submission, rng):
     inputs, targets = ref.draw_dataset(rng, 200)
     result = submission.call("fit", Const(inputs), Const(targets), 5, 0.1)
