@@ -26,6 +26,7 @@ import pytest
 
 from grader.course.config import load_config
 from grader.grading.batch import grade_class
+from grader.grading.scoring import format_points
 from tests.batch_helpers import course_file, processes_in_session
 
 # Graders lease their sandbox uids (grader.sandbox.slots), so batches side by side are safe; one
@@ -118,6 +119,10 @@ def hostile_students(subs: Path, out: Path, port: int) -> dict[str, dict[str, st
             EX03: with_suffix(EX03, "def add(a, b):\n    while True:\n        print('z' * 10**5)"),
         },
         "syntax_error": {EX01: "def make_ones(shape:\n    return 1\n", EX03: solution(EX03)},
+        "add_n_for_add": {
+            EX01: solution(EX01),
+            EX03: with_suffix(EX03, "def add(a, b):\n    return tf.add_n([a, b])"),
+        },
         "missing_file": {EX03: solution(EX03)},
         "forger": {
             EX01: solution(EX01),
@@ -518,7 +523,7 @@ def test_batch_completes(batch: dict[str, Any]) -> None:
     rows = list(csv.DictReader((batch["out"] / "grades.csv").open(encoding="utf-8-sig")))[1:]
     assert sorted(r["student"] for r in rows) == students  # after the row of maximum points
     for row in rows:
-        assert row["total"] == f"{load(batch['out'], row['student'])['score']:.2f}"
+        assert row["total"] == format_points(load(batch["out"], row["student"])["score"])
     print(f"adversarial batch: {len(students)} students in {batch['seconds']:.1f}s")
 
 
@@ -539,7 +544,9 @@ def test_exit_inside_one_function(batch: dict[str, Any]) -> None:
     assert full(results, EX01)
     assert_only_functions_fail(results, EX03, {"square": "exception", "matmul": "crash"})
     square = [t for t in graded_tests(results, EX03) if "square" in t["extra_data"]["test"]]
-    assert all("SystemExit" in t["output"] for t in square), square[:1]
+    first, *rest = [t for t in square if t["status"] == "failed"]
+    assert "SystemExit" in first["output"], first  # once; the other tests point to it
+    assert all(t["extra_data"]["same_cause_as"] == first["extra_data"]["test"] for t in rest)
     assert 0 < exercise(results, EX03)["score"] < exercise(results, EX03)["max_score"]
 
 
@@ -581,9 +588,22 @@ def test_endless_output_in_one_function(batch: dict[str, Any]) -> None:
 
 
 def test_syntax_error(batch: dict[str, Any]) -> None:
+    """Reported once, on the exercise's first test; every other test points there."""
     results = load(batch["out"], "syntax_error")
     assert_only(results, EX01, [EX03], "load")
-    assert all("SyntaxError" in m for m in messages(results, EX01)), messages(results, EX01)[:1]
+    first, *rest = [t for t in graded_tests(results, EX01) if t.get("status") == "failed"]
+    assert "SyntaxError" in first["output"] and "1행" in first["output"], first["output"]
+    assert rest and all(t["extra_data"]["same_cause_as"] == first["extra_data"]["test"]
+                        and "SyntaxError" not in t["output"] for t in rest)  # fmt: skip
+
+
+def test_an_exception_in_the_sandbox_gets_its_hint_and_line(batch: dict[str, Any]) -> None:
+    """The child has the student's source, not their file: the line is quoted all the same."""
+    results = load(batch["out"], "add_n_for_add")
+    assert_only_functions_fail(results, EX03, {"add": "exception"})
+    first = next(m for m in messages(results, EX03) if "add_n" in m)
+    assert first.startswith("tf.add_n은 shape이 모두 같은 텐서만"), first
+    assert "(add): return tf.add_n([a, b])" in first and "/" not in first.split("줄:")[1]
 
 
 def test_missing_file(batch: dict[str, Any]) -> None:

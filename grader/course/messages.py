@@ -14,10 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # only named in annotations: text needs no wire schema
-    from grader.wire.protocol import StudentFailure
 
 ENGLISH, KOREAN = "en", "ko"
 
@@ -39,71 +35,6 @@ class Msg:
 def rendered(catalog: Mapping[str, Msg], language: str) -> dict[str, str]:
     """A catalog's every message in one language (what a template receives)."""
     return {key: message.render(language) for key, message in catalog.items()}
-
-
-def failure_message(failure: StudentFailure) -> Msg:
-    """What to tell a student whose code failed instead of returning a value."""
-    exc = f"{failure.exc_type}: {failure.message}".strip(": ")
-    detail = f"\n{failure.detail}" if failure.detail else ""
-    match failure.category:
-        case "not_implemented":
-            return Msg(
-                "아직 구현하지 않았습니다: NotImplementedError가 발생했습니다. "
-                "'여기에 코드를 작성하세요' 부분을 채워 보세요.",
-                "Not implemented yet: NotImplementedError was raised. "
-                "Fill in the part marked 'write your code here'.",
-            )
-        case "missing":
-            return Msg(
-                f"`{failure.message}`을(를) 찾을 수 없습니다. 이름을 바꾸거나 지우지 않았는지 "
-                "확인하세요.",
-                f"`{failure.message}` is not defined. Check that it was not renamed or removed.",
-            )
-        case "timeout":
-            return Msg(
-                f"제한 시간 안에 끝나지 않았습니다 ({failure.message}). 무한 루프가 없는지, "
-                "반복 횟수가 너무 크지 않은지 확인하세요.",
-                f"Did not finish within the time limit ({failure.message}). Look for an endless "
-                "loop or a very large number of iterations.",
-            )
-        case "memory":
-            return Msg(
-                "메모리 한도를 넘었습니다. 너무 큰 텐서나 리스트를 만들지 않았는지 확인하세요.",
-                "The memory limit was exceeded. Check for huge tensors or lists.",
-            )
-        case "crash":
-            return Msg(
-                f"코드를 실행하던 프로세스가 비정상 종료되었습니다 ({failure.message}). "
-                "os._exit, sys.exit 같은 호출이 없는지 확인하세요.",
-                f"The process running your code ended abnormally ({failure.message}). "
-                "Check for calls such as os._exit or sys.exit.",
-            )
-        case "sandbox":
-            return SANDBOX_FAILED
-        case "too_large":
-            return Msg(
-                f"반환값이 너무 커서 채점할 수 없습니다 ({failure.message}).",
-                f"The returned value is too large to grade ({failure.message}).",
-            )
-        case "no_file":
-            return (
-                missing_file(failure.message, failure.detail) if failure.message else MISSING_FILE
-            )
-        case "load":
-            if failure.exc_type in ("SyntaxError", "IndentationError", "TabError"):
-                return Msg(
-                    f"파일에 문법 오류가 있어 불러올 수 없습니다: {exc}{detail}",
-                    f"The file has a syntax error and cannot be loaded: {exc}{detail}",
-                )
-            return Msg(
-                f"파일을 불러오는 중 오류가 발생했습니다: {exc}{detail}",
-                f"Loading the file failed: {exc}{detail}",
-            )
-        case _:
-            return Msg(
-                f"코드 실행 중 예외가 발생했습니다: {exc}{detail}",
-                f"Your code raised an exception: {exc}{detail}",
-            )
 
 
 MISSING_FILE = Msg(
@@ -142,6 +73,11 @@ INTERRUPTED = Msg(
     "중단됨 — 다시 실행하면 이어서 채점합니다",
     "Interrupted — run it again to continue grading where it stopped",
 )
+CHECK_INTERRUPTED = Msg(
+    "중단됨 — 검사를 멈췄습니다 (다시 실행하면 처음부터 검사합니다)",
+    "Interrupted — the check stopped (run it again to check from the start)",
+)
+STOPPED = Msg("중단됨", "Interrupted")  # any other command: nothing to resume
 
 
 def missing_file(exercise: str, near_misses: str) -> Msg:

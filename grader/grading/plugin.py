@@ -18,15 +18,9 @@ import numpy as np
 import pytest
 
 from grader.course.config import CourseConfig
-from grader.course.messages import (
-    GPU_REQUIRED,
-    GPU_SKIPPED,
-    INTERNAL_ERROR,
-    PROTOCOL_ERROR,
-    Msg,
-    failure_message,
-)
+from grader.course.messages import GPU_REQUIRED, GPU_SKIPPED, INTERNAL_ERROR, PROTOCOL_ERROR, Msg
 from grader.graders.checks import GradeFailure
+from grader.graders.explain_failure import explain_failure, failure_cause
 from grader.graders.meta import register_markers, test_meta
 from grader.grading.submission import Submission
 from grader.wire.protocol import FailureCategory, ProtocolError, StudentError
@@ -52,6 +46,8 @@ class TestRecord:
     gpu: bool = False
     internal_error: str = ""  # instructor-only detail of a grader bug
     failure_category: FailureKind | None = None  # set when the test failed
+    cause: str = ""  # the failure's root cause, alike for every test it fails (root_cause.py)
+    same_cause_as: str = ""  # the earlier test of this exercise that reported that cause
 
 
 @dataclass
@@ -62,6 +58,7 @@ class StudentJob:
 
     student: str
     open_submission: Callable[[str], AbstractContextManager[Submission]]
+    notebook_cells: bool = False  # the functions come from notebook cells the student runs
     records: list[TestRecord] = field(default_factory=list)
     artifacts: dict[str, Any] = field(default_factory=dict)  # e.g. plot data for the report
 
@@ -140,7 +137,10 @@ class GradingPlugin:
             record.message = Msg(str(reason).removeprefix("Skipped: "), str(reason))
         elif report.failed and record.status != "failed":
             record.status = "failed"
-            record.message, record.internal_error, record.failure_category = self._explain(call)
+            explained = self._explain(
+                call, record.exercise, notebook_cells=self.current.notebook_cells
+            )
+            record.message, record.internal_error, record.failure_category, record.cause = explained
         return report
 
     # ------------------------------------------------------------------ helpers
@@ -156,18 +156,25 @@ class GradingPlugin:
         )
 
     @staticmethod
-    def _explain(call: pytest.CallInfo) -> tuple[Msg, str, FailureKind]:
+    def _explain(
+        call: pytest.CallInfo, exercise: str, *, notebook_cells: bool
+    ) -> tuple[Msg, str, FailureKind, str]:
+        """The student's message, the instructor-only detail, the failure's kind and its root
+        cause (``grader.grading.root_cause``; empty where each failure stands alone)."""
         error = call.excinfo.value if call.excinfo is not None else None
         if isinstance(error, GradeFailure):
-            kind = "gpu_required" if error.message == GPU_REQUIRED else "wrong_answer"
-            return error.message, "", kind
+            if error.message == GPU_REQUIRED:
+                return error.message, "", "gpu_required", "gpu_required"
+            return error.message, "", "wrong_answer", f"hint|{error.message.ko}|{error.message.en}"
         if isinstance(error, StudentError):  # a sandbox that failed is the instructor's to fix
-            detail = error.failure.message if error.failure.category == "sandbox" else ""
-            return failure_message(error.failure), detail, error.failure.category
+            failure = error.failure
+            detail = failure.message if failure.category == "sandbox" else ""
+            message = explain_failure(exercise, failure, notebook_cells=notebook_cells)
+            return message, detail, failure.category, failure_cause(failure)
         if isinstance(error, ProtocolError):  # the student's process answered nonsense
-            return PROTOCOL_ERROR, "", "protocol"
+            return PROTOCOL_ERROR, "", "protocol", ""
         detail = call.excinfo.exconly() if call.excinfo is not None else "unknown failure"
-        return INTERNAL_ERROR, detail[-2000:], "internal"
+        return INTERNAL_ERROR, detail[-2000:], "internal", ""
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from grader.course.config import CourseConfig
 from grader.grading.plugin import TestRecord
 from grader.grading.results import ExerciseRun
+from grader.grading.root_cause import CauseScope
 from grader.grading.student_run import StudentRun, grade_runs
 from grader.sandbox.remote import ZygoteClient, settings_for
 
@@ -24,7 +25,8 @@ class SandboxSession:
     inputs and the child's random state. ``course grade`` leaves it unset (inputs differ per
     student); nbgrader's test cells seed every notebook with ``grader.grading.notebook.NOTEBOOK_STUDENT``,
     so the sandboxed autograde passes that label to draw the very same inputs and give an honest
-    notebook the same score as the stock path.
+    notebook the same score as the stock path; ``cause_scope="test_cell"`` likewise reports a
+    root cause once per test cell, as the stock path's cells do (``grader.grading.root_cause``).
     """
 
     def __init__(
@@ -35,11 +37,13 @@ class SandboxSession:
         gpu: bool,
         slot: int = 0,
         seed_label: str | None = None,
+        cause_scope: CauseScope = "exercise",
     ) -> None:
         self.config = config
         self.gpu = gpu
         self.settings = settings_for(config, slot, hide, gpu)
         self.seed_label = seed_label
+        self.cause_scope = cause_scope
         self._zygote: ZygoteClient | None = None
 
     def grade(
@@ -54,6 +58,7 @@ class SandboxSession:
         run = StudentRun.sandboxed(
             self.config, student, folder, self._zygote, self.settings, seed_label=self.seed_label
         )
+        run.cause_scope = self.cause_scope
         grade_runs(self.config, list(exercises), ["public", "hidden"], [run], gpu_visible=self.gpu)
         return run.records, run.exercises
 

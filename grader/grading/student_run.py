@@ -25,6 +25,7 @@ from grader.course.config import CourseConfig
 from grader.course.exercises import find_exercise_file, near_misses
 from grader.grading.plugin import StudentJob, TestRecord, derive_seed
 from grader.grading.results import ExerciseRun
+from grader.grading.root_cause import CauseScope, mark_repeated_causes
 from grader.grading.runner import Visibility, run_graders
 from grader.grading.submission import Submission
 from grader.wire.protocol import OutputLog, StudentFailure
@@ -92,6 +93,9 @@ class StudentRun(Generic[OpenerT]):
         self.exercises: dict[str, ExerciseRun] = {}
         self.started = time.monotonic()
         self.job = StudentJob(self.label, self._open)
+        # where a root cause is reported once (grader.grading.root_cause): the exercise, or each
+        # notebook test cell for runs whose records are shown cell by cell
+        self.cause_scope: CauseScope = "exercise"
 
     # ------------------------------------------------------------------ ways to open exercises
     @staticmethod
@@ -127,7 +131,9 @@ class StudentRun(Generic[OpenerT]):
         """Functions a notebook already defined in its own globals (its test cells)."""
         from grader.grading.local import NamespaceOpener
 
-        return StudentRun(config, label, NamespaceOpener(namespace))
+        run = StudentRun(config, label, NamespaceOpener(namespace))
+        run.job.notebook_cells = True
+        return run
 
     # ------------------------------------------------------------------ what the graders left
     @property
@@ -222,4 +228,5 @@ def _jobs(
             with contextlib.suppress(Exception):
                 run.close()
             raise
+        mark_repeated_causes(run.records, run.cause_scope)
         on_graded(run)

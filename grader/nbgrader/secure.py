@@ -173,7 +173,9 @@ def sandbox_grading(
         root / coursedir.autograded_directory,
         [scratch, *{Path(p) for p in (exchange, config.nbgrader.exchange_root) if p}],
     )
-    session = SandboxSession(config, hide, gpu=gpu, slot=lease.slot, seed_label=NOTEBOOK_STUDENT)
+    session = SandboxSession(
+        config, hide, gpu=gpu, slot=lease.slot, seed_label=NOTEBOOK_STUDENT, cause_scope="test_cell"
+    )
     _current = SandboxGrading(root, config, session, scratch, lease)
     return _current
 

@@ -51,10 +51,35 @@ def capture_in_memory() -> Iterator[io.StringIO]:
         yield buffer
 
 
+NOTEBOOK = "<notebook>"  # the filename of functions served from a notebook's own globals
+
+
+def _is_students(frame_file: str, filename: str) -> bool:
+    """Whether a traceback frame is the student's code: their file, or, for functions a running
+    notebook defined, the cells IPython compiled (``/tmp/ipykernel_<pid>/<hash>.py``, or
+    ``<ipython-input-…>`` outside Jupyter)."""
+    if filename == NOTEBOOK:
+        return "ipykernel_" in frame_file or frame_file.startswith("<ipython-input")
+    return frame_file == filename
+
+
+def _student_frames(exc: BaseException, filename: str) -> list[traceback.FrameSummary]:
+    return [
+        f for f in traceback.extract_tb(exc.__traceback__) if _is_students(f.filename, filename)
+    ]
+
+
 def _student_traceback(exc: BaseException, filename: str) -> str:
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
+    frames = _student_frames(exc, filename)
     lines = [f"  {f.filename}, {f.lineno}행, {f.name}: {f.line or ''}" for f in frames[-5:]]
     return "\n".join(lines)[:MAX_TEXT]
+
+
+def _raising_function(exc: BaseException, filename: str) -> str:
+    """The student's function that raised (the innermost frame of their file): when ``fit``
+    calls an unfinished ``training_step``, the function to finish is ``training_step``."""
+    frames = _student_frames(exc, filename)
+    return frames[-1].name if frames and frames[-1].name != "<module>" else ""
 
 
 def _raised(
@@ -105,7 +130,7 @@ class Agent:
             return _raised("load", exc, filename, output)
         return returned({"kind": "none", "type": "builtins.NoneType"}, output)
 
-    def use_namespace(self, namespace: dict[str, Any], filename: str = "<notebook>") -> None:
+    def use_namespace(self, namespace: dict[str, Any], filename: str = NOTEBOOK) -> None:
         """Serve functions already defined elsewhere (a notebook's globals)."""
         self.module = namespace
         self.filename = filename
@@ -169,7 +194,12 @@ class Agent:
                 finally:
                     output = buffer.getvalue()
         except NotImplementedError as exc:
-            return _raised("not_implemented", exc, self.filename, output)
+            return failed(
+                "not_implemented",
+                message=_raising_function(exc, self.filename) or name,
+                detail=_student_traceback(exc, self.filename),
+                output=output,
+            )
         except BaseException as exc:
             return _raised("exception", exc, self.filename, output)
         return self._describe_reply(result, output)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import linecache
 import re
 import sys
 import types
@@ -231,10 +232,13 @@ def read_source(path: Path) -> str:
 def exec_module(source: str, module_name: str, filename: str) -> types.ModuleType:
     """Compile and run ``source`` as a new module; registers it so dataclasses and pickling work.
 
-    Errors propagate unchanged: the caller reports them in the student's words.
+    Errors propagate unchanged: the caller reports them in the student's words. The source is
+    registered in ``linecache`` under ``filename``: the sandbox child has the text, not the
+    file, and the student's line is what their feedback quotes from a traceback.
     """
     module = types.ModuleType(module_name)
     module.__file__ = filename
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     code = compile(source, filename, "exec", dont_inherit=True)
     sys.modules[module_name] = module
     exec(code, module.__dict__)

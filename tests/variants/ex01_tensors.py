@@ -73,4 +73,12 @@ VARIANTS = [
         "return tf.random.uniform(shape=shape, minval=minval, maxval=maxval)",
         "return minval + (maxval - minval) * tf.random.uniform(shape)",
     ),
+    # Issue 11: the hint names the function used, not the arguments it was given.
+    Variant(
+        E,
+        "truncated_normal",
+        "tf.random.normal(shape=shape, mean=mean, stddev=stddev)",
+        "tf.random.truncated_normal(shape=shape, mean=mean, stddev=stddev)",
+        "tf.random.truncated_normal은",
+    ),
 ]

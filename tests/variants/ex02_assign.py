@@ -73,4 +73,12 @@ VARIANTS = [
         "v[tuple(reversed(index))].assign(value)",
         "다른 원소가 바뀌었습니다",
     ),
+    # Issue 11: TensorFlow's RuntimeError becomes the Korean hint for the mistake.
+    Variant(
+        E,
+        "augmented_assignment_on_variable",
+        "    v.assign_add(delta)\n    return v",
+        "    v += delta\n    return v",
+        "v += x 같은 복합 대입",
+    ),
 ]

@@ -31,4 +31,12 @@ VARIANTS = [
         "    e = tf.matmul(e, d)\n",
         "원소별 곱입니다",
     ),
+    # Issue 11: TensorFlow's shape error becomes the hint for tf.add_n.
+    Variant(
+        E,
+        "add_with_add_n",
+        "    return a + b\n",
+        "    return tf.add_n([a, b])\n",
+        "tf.add_n은 shape이 모두 같은 텐서만",
+    ),
 ]

@@ -151,4 +151,12 @@ VARIANTS = [
         first = inner_tape.gradient(y, x)
     return float(outer_tape.gradient(first, x))""",
     ),
+    # Issue 11: "received None" from the outer tape becomes the hint about the unwatched time.
+    Variant(
+        E,
+        "apple_time_constant_unwatched",
+        "    time = tf.Variable(float(t))",
+        "    time = tf.constant(float(t))",
+        "속도(안쪽 테이프의 그레이디언트)가 None",
+    ),
 ]

@@ -278,4 +278,33 @@ VARIANTS = [
         "losses.append(float(loss))",
         "losses.append(loss.numpy().item())",
     ),
+    # Issue 11: an exception's hint, and a hint that names the right mistake.
+    Variant(
+        E,
+        "model_elementwise_product",
+        "    return tf.matmul(inputs, W) + b",
+        "    return inputs * W + b",
+        "`*`는 원소별 곱셈",
+    ),
+    Variant(
+        E,
+        "gradient_by_hand_without_the_two",
+        """    with tf.GradientTape() as tape:
+        predictions = model(inputs, W, b)
+        loss = square_loss(targets, predictions)
+    grad_loss_wrt_W, grad_loss_wrt_b = tape.gradient(loss, [W, b])""",
+        """    predictions = model(inputs, W, b)
+    loss = square_loss(targets, predictions)
+    errors = (predictions - targets) / targets.shape[0]
+    grad_loss_wrt_W = tf.matmul(inputs, errors, transpose_a=True)
+    grad_loss_wrt_b = tf.reduce_sum(errors, axis=0)""",
+        "한 스텝의 0.5배",
+        # Half-size steps: whether 40 of them reach the loss threshold from the variant's own
+        # random start (init_parameters) is the start's luck, as for normal_weights.
+        random_verdicts=(
+            "test_fit_book_data",
+            "test_fit_swapped_classes",
+            "test_fit_mirrored_classes",
+        ),
+    ),
 ]

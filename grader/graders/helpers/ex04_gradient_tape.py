@@ -8,6 +8,20 @@ from grader.graders import function_specs as fs
 from grader.graders.checks import close_enough, expect_close, expect_tensor, fail
 from grader.wire.protocol import Value
 
+WATCH_HINT = Msg(
+    "tape.gradient가 None을 돌려주었습니다. 테이프는 상수 텐서를 저절로 감시하지 않으므로, "
+    "with 블록 안에서 결과를 계산하기 전에 x를 감시하게 해야 합니다. tape.watch를 호출했나요? "
+    "결과를 만드는 연산(y = f(x))도 모두 with 블록 안에 있어야 합니다.",
+    "tape.gradient returned None. A tape does not watch constant tensors by itself, so inside "
+    "the with block, before computing the result, tell it to watch x. Did you call tape.watch? "
+    "Every operation that produces the result (y = f(x)) must be inside the with block too.",
+)
+TAPE_HINT = Msg(
+    "tape.gradient가 None을 돌려주었습니다. 결과(tf.square(v))를 with tf.GradientTape() as "
+    "tape: 블록 안에서 계산했나요?",
+    "tape.gradient returned None. Did you compute the result (tf.square(v)) inside the "
+    "with tf.GradientTape() as tape: block?",
+)
 GRADIENT_HINT = Msg(
     "x에서의 f의 도함수 값과 다릅니다. with 블록 안에서 y = f(x)를 계산하고 "
     "tape.gradient(y, x)를 그대로 반환하세요 (f(x)가 여러 원소이면 tape.gradient가 알아서 합을 "

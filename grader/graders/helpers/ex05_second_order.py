@@ -1,5 +1,6 @@
 """What the ex05_second_order tests share: judging the falling apple's (speed, acceleration)
-and a returned f''(x), in the public tests' words unless a test passes its own."""
+and a returned f''(x), in one wording for each mistake whichever test finds it (so that a
+mistake found by many tests is one root cause, reported once)."""
 
 import numpy as np
 
@@ -50,10 +51,8 @@ FIRST_NOT_SECOND = Msg(
 )
 
 
-def speed_and_acceleration(
-    value: Value, *, speed_none: Msg = SPEED_NONE, acceleration_none: Msg = ACCELERATION_NONE
-) -> tuple[float, float]:
-    """The two numbers of a returned (speed, acceleration); ``*_none``: the hints for a None."""
+def speed_and_acceleration(value: Value) -> tuple[float, float]:
+    """The two numbers of a returned (speed, acceleration)."""
     items = items_of(value, 2)
     if items is None:
         got = describe_kind(value)
@@ -63,25 +62,16 @@ def speed_and_acceleration(
         )
     speed, acceleration = items
     if speed.kind == "none":
-        fail(speed_none.ko, speed_none.en)
+        fail(SPEED_NONE.ko, SPEED_NONE.en)
     if acceleration.kind == "none":
-        fail(acceleration_none.ko, acceleration_none.en)
+        fail(ACCELERATION_NONE.ko, ACCELERATION_NONE.en)
     what = Msg("가속도", "The acceleration")
     return scalar(speed, Msg("속도", "The speed")), scalar(acceleration, what)
 
 
-def check_apple(
-    value: Value,
-    t: float,
-    hint: Msg = APPLE_HINT,
-    *,
-    speed_none: Msg = SPEED_NONE,
-    acceleration_none: Msg = ACCELERATION_NONE,
-) -> None:
+def check_apple(value: Value, t: float, hint: Msg = APPLE_HINT) -> None:
     """The returned (speed, acceleration) of the falling apple at time ``t``."""
-    speed, acceleration = speed_and_acceleration(
-        value, speed_none=speed_none, acceleration_none=acceleration_none
-    )
+    speed, acceleration = speed_and_acceleration(value)
     expected = np.array([GRAVITY * t, GRAVITY])
     if abs(expected[0] - expected[1]) > 0.1 and np.allclose(
         [acceleration, speed], expected, rtol=1e-4, atol=1e-4
@@ -99,18 +89,10 @@ NUMERIC_DIFFERENTIATION = Msg(
 )
 
 
-def check_second_derivative(
-    value: Value,
-    spec,
-    x: np.float32,
-    hint: Msg,
-    *,
-    second_none: Msg = SECOND_NONE,
-    first_not_second: Msg = FIRST_NOT_SECOND,
-) -> None:
+def check_second_derivative(value: Value, spec, x: np.float32, hint: Msg) -> None:
     """The returned f''(x): not None, a scalar, not f'(x), as exact as nested tapes make it."""
     if value.kind == "none":
-        fail(second_none.ko, second_none.en)
+        fail(SECOND_NONE.ko, SECOND_NONE.en)
     got = scalar(value, Msg("반환한 이계도 그레이디언트", "The returned second-order gradient"))
     expected = float(fs.second_derivative(spec, x))
     scale = fs.derivative_scale(spec, x, 2)
@@ -119,7 +101,7 @@ def check_second_derivative(
     first = float(fs.first_derivative(spec, x))
     loose = dict(rtol=1e-3, atol=1e-3 * scale)
     if not np.isclose(first, expected, **loose) and np.isclose(got, first, **loose):
-        fail(first_not_second.ko, first_not_second.en)
+        fail(FIRST_NOT_SECOND.ko, FIRST_NOT_SECOND.en)
     # f'(x + 1) − f'(x): a first difference of f' with step 1, a typical stand-in for f''.
     step_one = float(fs.first_derivative(spec, x + 1.0) - fs.first_derivative(spec, x))
     if np.isclose(got, step_one, **loose):

@@ -16,7 +16,9 @@ EXERCISE = "ex01_tensors"
 LARGE = (400, 250)
 
 
-@points(1, "make_ones / make_zeros: 다른 shape에서도 동작", "make_ones / make_zeros: other shapes")
+@points(
+    0.5, "make_ones / make_zeros: 다른 shape에서도 동작", "make_ones / make_zeros: other shapes"
+)
 def test_ones_zeros_other_shapes(submission, rng):
     for shape in [(int(rng.integers(2, 6)),), (2, int(rng.integers(1, 4)), 3)]:
         expect_close(
@@ -29,7 +31,28 @@ def test_ones_zeros_other_shapes(submission, rng):
         )  # fmt: skip
 
 
-@points(2, "make_normal: mean과 stddev를 따르는 정규 분포", "make_normal: follows mean and stddev")
+TRUNCATION = 2.0  # tf.random.truncated_normal redraws values more than 2 stddev from the mean
+
+
+def check_not_truncated(values: np.ndarray, mean: float, stddev: float) -> None:
+    """Name tf.random.truncated_normal: it takes mean and stddev too, but never returns a value
+    beyond two standard deviations (a normal sample of this size has about 4.6% there), so its
+    spread is only about 0.88 of stddev and "pass mean and stddev" would be the wrong hint."""
+    beyond = float(np.mean(np.abs(values - mean) > TRUNCATION * stddev * 1.01))
+    check(
+        values.size < 1000 or beyond > 0.01,
+        "값이 평균에서 표준 편차의 2배 안쪽에만 있습니다: tf.random.truncated_normal은 그 밖의 값을 "
+        "버리고 다시 뽑기 때문에 표준 편차가 stddev보다 작아집니다. 정규 분포 그대로인 "
+        "tf.random.normal을 쓰세요.",
+        "Every value lies within two standard deviations of the mean: "
+        "tf.random.truncated_normal redraws values beyond that, so its spread is smaller than "
+        "stddev. Use tf.random.normal, the plain normal distribution.",
+    )
+
+
+@points(
+    1.5, "make_normal: mean과 stddev를 따르는 정규 분포", "make_normal: follows mean and stddev"
+)
 def test_make_normal_statistics(submission, rng):
     # Away from the defaults (0, 1): ignoring an argument can never pass by chance.
     mean = float(rng.uniform(1, 3) * rng.choice((-1, 1)))
@@ -40,6 +63,7 @@ def test_make_normal_statistics(submission, rng):
                "Did you pass mean and stddev to tf.random.normal?")  # fmt: skip
     check(abs(values.mean() - mean) < 0.05 * stddev + 0.02, f"표본 평균이 mean과 다릅니다. {hint.ko}",
           f"The sample mean differs from mean. {hint.en}")  # fmt: skip
+    check_not_truncated(values, mean, stddev)
     check(abs(values.std() / stddev - 1) < 0.03, f"표본 표준 편차가 stddev와 다릅니다. {hint.ko}",
           f"The sample standard deviation differs from stddev. {hint.en}")  # fmt: skip
     skew = float(np.mean(((values - values.mean()) / values.std()) ** 3))
@@ -48,7 +72,7 @@ def test_make_normal_statistics(submission, rng):
 
 
 @points(
-    2, "make_uniform: 구간 전체에 고르게 퍼진 값", "make_uniform: spread evenly over the interval"
+    1.5, "make_uniform: 구간 전체에 고르게 퍼진 값", "make_uniform: spread evenly over the interval"
 )
 def test_make_uniform_statistics(submission, rng):
     low, high = uniform_bounds(rng, (-4, -0.5), (2, 6))  # never inside the default [0, 1)
@@ -65,7 +89,7 @@ def test_make_uniform_statistics(submission, rng):
     )  # fmt: skip
 
 
-@points(2, "랜덤 함수는 호출할 때마다 다른 값을 냄", "random functions differ between calls")
+@points(1, "랜덤 함수는 호출할 때마다 다른 값을 냄", "random functions differ between calls")
 def test_random_calls_differ(submission):
     for name in ("make_normal", "make_uniform"):
         first = expect_tensor(submission.call(name, (8, 8)), (8, 8))
@@ -77,7 +101,7 @@ def test_random_calls_differ(submission):
         )
 
 
-@points(1, "numpy_set: 3차원 배열에서도 제자리 수정", "numpy_set: in place on a 3-D array")
+@points(0.5, "numpy_set: 3차원 배열에서도 제자리 수정", "numpy_set: in place on a 3-D array")
 def test_numpy_set_3d(submission, rng):
     initial = rng.normal(size=(4, 5, 6))
     index = distinct_index(rng, initial.shape)
@@ -93,7 +117,7 @@ def test_numpy_set_3d(submission, rng):
                  Msg("index 튜플로 원소 하나만 바꾸세요.", "Change one element, using the index tuple."))  # fmt: skip
 
 
-@points(1, "make_variable: 다른 shape의 초깃값", "make_variable: initial values of other shapes")
+@points(0.5, "make_variable: 다른 shape의 초깃값", "make_variable: initial values of other shapes")
 def test_make_variable_other_shape(submission, rng):
     initial = rng.uniform(-2, 2, size=(2, 4)).astype(np.float32)
     result = submission.call("make_variable", submission.constant(initial))

@@ -5,23 +5,17 @@ import numpy as np
 from grader.course.messages import Msg
 from grader.graders import function_specs as fs
 from grader.graders.checks import check, expect_close
-from grader.graders.helpers.ex04_gradient_tape import check_function_gradient, gradient_values
+from grader.graders.helpers.ex04_gradient_tape import (
+    TAPE_HINT,
+    WATCH_HINT,
+    check_function_gradient,
+    gradient_values,
+)
 from grader.graders.meta import points
 from grader.wire.protocol import Const
 
 EXERCISE = "ex04_gradient_tape"
 
-WATCH_HINT = Msg(
-    "tape.gradient가 None을 돌려주었습니다. 테이프는 상수 텐서를 저절로 감시하지 않습니다. "
-    "tape.watch를 호출했나요? y = f(x)도 with 블록 안에서 계산해야 합니다.",
-    "tape.gradient returned None. A tape does not watch constant tensors by itself. Did you call "
-    "tape.watch? y = f(x) must also be computed inside the with block.",
-)
-TAPE_HINT = Msg(
-    "tape.gradient가 None을 돌려주었습니다. 결과를 with tf.GradientTape() 블록 안에서 계산했나요?",
-    "tape.gradient returned None. Did you compute the result inside the "
-    "with tf.GradientTape() block?",
-)
 SQUARE_HINT = Msg(
     "그레이디언트가 2·x와 다릅니다. 입력의 shape과 상관없이 tf.square의 결과를 tape.gradient로 "
     "미분하세요.",

@@ -5,26 +5,17 @@ import numpy as np
 from grader.course.messages import Msg
 from grader.graders import function_specs as fs
 from grader.graders.checks import expect_close, fail
-from grader.graders.helpers.ex04_gradient_tape import check_function_gradient, gradient_values
+from grader.graders.helpers.ex04_gradient_tape import (
+    TAPE_HINT,
+    WATCH_HINT,
+    check_function_gradient,
+    gradient_values,
+)
 from grader.graders.meta import points
 from grader.wire.protocol import Const
 
 EXERCISE = "ex04_gradient_tape"
 
-WATCH_HINT = Msg(
-    "tape.gradient가 None을 돌려주었습니다. 테이프는 상수 텐서를 저절로 감시하지 않으므로, "
-    "결과를 계산하기 전에 with 블록 안에서 x를 감시하게 해야 합니다. tape.watch를 호출했나요? "
-    "결과를 만드는 연산도 모두 with 블록 안에 있어야 합니다.",
-    "tape.gradient returned None. A tape does not watch constant tensors by itself, so inside "
-    "the with block, before computing the result, tell it to watch x. Did you call tape.watch? "
-    "Every operation that produces the result must be inside the with block too.",
-)
-TAPE_HINT = Msg(
-    "tape.gradient가 None을 돌려주었습니다. tf.square(v)를 with tf.GradientTape() as tape: "
-    "블록 안에서 계산했나요?",
-    "tape.gradient returned None. Did you compute tf.square(v) inside the "
-    "with tf.GradientTape() as tape: block?",
-)
 SQUARE_HINT = Msg(
     "각 원소의 그레이디언트는 2·x여야 합니다. 블록 안에서 tf.square로 결과를 계산한 뒤 "
     "tape.gradient(결과, 입력)을 반환하세요.",
