@@ -31,6 +31,22 @@ c.Execute.timeout = 300
 c.Execute.startup_timeout = 120
 c.ClearSolutions.code_stub = {"python": '# 여기에 코드를 작성하세요\nraise NotImplementedError("여기에 코드를 작성하세요")'}
 c.ClearSolutions.text_stub = '여기에 답을 작성하세요'
+# Answers cleared as in exercises/: a module constant keeps its name (NAME = None).
+c.GenerateAssignment.preprocessors = [
+    'nbgrader.preprocessors.IncludeHeaderFooter',
+    'nbgrader.preprocessors.InstantiateTests',
+    'nbgrader.preprocessors.LockCells',
+    'grader.nbgrader.preprocessors.ClearSolutionsLikeStubs',
+    'nbgrader.preprocessors.ClearOutput',
+    'nbgrader.preprocessors.CheckCellMetadata',
+    'nbgrader.preprocessors.ComputeChecksums',
+    'nbgrader.preprocessors.SaveCells',
+    'nbgrader.preprocessors.ClearHiddenTests',
+    'nbgrader.preprocessors.ClearMarkScheme',
+    'nbgrader.preprocessors.ComputeChecksums',
+    'nbgrader.preprocessors.CheckCellMetadata',
+]
+c.ClearSolutionsLikeStubs.language = 'ko'
 
 # No notebook stops the batch: nbgrader metadata from the gradebook, unreadable files score 0.
 c.Autograde.sanitize_preprocessors = [

@@ -8,6 +8,13 @@
   by stock ``nbgrader generate_assignment`` (solutions and hidden tests already stripped);
 - ``course.yml`` and a short README (Korean unless the course language is English).
 
+Notebooks on a student's own machine run in the kernel the wheel installs (``kernelspec``,
+named after the course): a wheel's data file puts it into the environment's
+``share/jupyter/kernels``, and its ``env`` keeps TensorFlow's start-up log lines (absl's
+``InitializeLog`` warning, oneDNN, ``cpu_feature_guard``) out of every cell. The release
+notebooks name that kernel, so Jupyter starts it when a student opens one. (ipykernel's own
+``python3`` kernel cannot carry the variables: its kernel.json is ipykernel's file.)
+
 ``exercises/`` ships only as ``course build`` generates it: a stub with an answer written in
 (or one older than its solution) stops the bundle, so no finished exercise reaches students.
 
@@ -23,7 +30,9 @@ The wheel is built from a temporary copy with its own ``pyproject.toml`` (distri
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,16 +40,39 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+import nbformat
+
 from grader import __version__
 from grader.build.course_build import outdated, stub_artifacts
 from grader.course.config import CourseConfig
 from grader.course.exercises import EXERCISES
 from grader.course.messages import Msg
+from grader.course.tfenv import NOTEBOOK_KERNEL_ENV
 from grader.nbgrader.config import render_nbgrader_config
 
 INSTRUCTOR_ONLY = ("graders/hidden", "build", "nbgrader")  # whole folders
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
 STUDENT_EXCLUDED_DEPENDENCIES = ("nbgrader", "jupytext")  # instructor tools
+NOTEBOOK_EXTRA = ["jupyterlab>=4,<5", "ipykernel"]  # the student's own Jupyter, optional
+KERNEL_DATA_DIR = "share/jupyter/kernels"  # where pip puts a wheel's kernelspec data file
+
+
+def kernel_name(config: CourseConfig) -> str:
+    """The kernelspec name of the course's notebooks on a student's machine: the course id in
+    the letters Jupyter allows in a kernel name."""
+    return re.sub(r"[^a-z0-9._-]+", "-", config.course.id.lower()).strip("-") or "course"
+
+
+def kernelspec(config: CourseConfig) -> dict[str, object]:
+    """The course kernel: the environment's own Python (Jupyter runs ``python`` as its own
+    interpreter) with TensorFlow kept quiet from its import on."""
+    return {
+        "argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": f"Python 3 ({config.course.id})",
+        "language": "python",
+        "env": dict(NOTEBOOK_KERNEL_ENV),
+        "metadata": {"debugger": True},
+    }
 
 
 class BundleError(Exception):
@@ -57,7 +89,7 @@ def _run(command: list[str], cwd: Path) -> None:
         raise BundleError(f"{' '.join(command[:4])} … failed:\n{output}")
 
 
-def _student_pyproject(root: Path) -> str:
+def _student_pyproject(root: Path, kernel: str) -> str:
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     project = pyproject["project"]
     package_data = pyproject["tool"]["setuptools"]["package-data"]["grader"]
@@ -83,6 +115,7 @@ def _student_pyproject(root: Path) -> str:
         "",
         "[project.optional-dependencies]",
         *[f"{key} = {value!r}" for key, value in extras.items()],
+        f"notebook = {NOTEBOOK_EXTRA!r}",
         "",
         "[project.scripts]",
         'course = "grader.cli:app"',
@@ -92,12 +125,16 @@ def _student_pyproject(root: Path) -> str:
         "",
         "[tool.setuptools.package-data]",
         f"grader = {package_data!r}",  # the instructor package's own data files
+        "",
+        "[tool.setuptools.data-files]",
+        f'"{KERNEL_DATA_DIR}/{kernel}" = ["kernel/kernel.json"]',
     ]
     return "\n".join(lines).replace("'", '"') + "\n"
 
 
-def build_student_wheel(root: Path, out: Path) -> Path:
-    """A wheel of ``grader`` without the instructor-only parts, written into ``out``."""
+def build_student_wheel(root: Path, out: Path, config: CourseConfig) -> Path:
+    """A wheel of ``grader`` without the instructor-only parts, and the course kernel, written
+    into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="student-pkg-") as tmp:
         work = Path(tmp)
@@ -109,7 +146,11 @@ def build_student_wheel(root: Path, out: Path) -> Path:
                 shutil.rmtree(target)
             else:
                 target.unlink(missing_ok=True)
-        (work / "pyproject.toml").write_text(_student_pyproject(root), encoding="utf-8")
+        (work / "kernel").mkdir()
+        spec = json.dumps(kernelspec(config), indent=2, sort_keys=True) + "\n"
+        (work / "kernel" / "kernel.json").write_text(spec, encoding="utf-8")
+        pyproject = _student_pyproject(root, kernel_name(config))
+        (work / "pyproject.toml").write_text(pyproject, encoding="utf-8")
         _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
               "--quiet", "--wheel-dir", str(out), str(work)], cwd=work)  # fmt: skip
     wheels = sorted(out.glob("*-student-*.whl")) or sorted(out.glob("*.whl"))
@@ -119,7 +160,8 @@ def build_student_wheel(root: Path, out: Path) -> Path:
 
 
 def release_notebooks(root: Path, config: CourseConfig, out: Path) -> list[Path]:
-    """Release notebooks by stock ``nbgrader generate_assignment`` in a throwaway course."""
+    """Release notebooks by stock ``nbgrader generate_assignment`` in a throwaway course, with
+    the course kernel named in their metadata."""
     assignment = config.nbgrader.assignment
     source = root / "source" / assignment
     if not source.is_dir():
@@ -133,8 +175,14 @@ def release_notebooks(root: Path, config: CourseConfig, out: Path) -> list[Path]
         _run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment], cwd=course)
         out.mkdir(parents=True, exist_ok=True)
         written = []
+        spec = kernelspec(config)
+        metadata = {"display_name": spec["display_name"], "language": "python",
+                    "name": kernel_name(config)}  # fmt: skip
         for notebook in sorted((course / "release" / assignment).glob("*.ipynb")):
-            written.append(Path(shutil.copy2(notebook, out / notebook.name)))
+            released = nbformat.read(notebook, as_version=4)
+            released.metadata["kernelspec"] = dict(metadata)
+            nbformat.write(released, out / notebook.name)
+            written.append(out / notebook.name)
     return written
 
 
@@ -151,6 +199,9 @@ python3.11 -m venv .venv
 - `exercises/` 안의 `.py` 파일에서 "여기에 코드를 작성하세요" 부분을 채우세요.
 - 또는 `notebooks/{assignment}/` 의 노트북에서 풀어도 됩니다. 노트북 끝의 공개 테스트 셀을
   실행하면 무엇이 맞고 틀렸는지 알려 주고, 그 셀의 점수를 보여 줍니다.
+  JupyterLab은 `.venv/bin/pip install "{wheel}[cpu,notebook]"`로 설치하고
+  `.venv/bin/jupyter lab notebooks/{assignment}`로 엽니다. 노트북은 이 꾸러미의 커널
+  "{kernel}"에서 실행됩니다 (텐서플로의 시작 로그가 셀에 나오지 않습니다).
 
 ## 스스로 확인하기
 ```
@@ -171,6 +222,9 @@ python3.11 -m venv .venv
 - Fill in the parts marked "Write your code here" in the `.py` files under `exercises/`,
 - or work in the notebooks under `notebooks/{assignment}/`: the public test cell at the end of
   each notebook tells you what is right and wrong, and shows that cell's points.
+  Install JupyterLab with `.venv/bin/pip install "{wheel}[cpu,notebook]"` and open them with
+  `.venv/bin/jupyter lab notebooks/{assignment}`. They run in this bundle's kernel
+  "{kernel}" (TensorFlow's start-up log stays out of the cells).
 
 ## Check your work
 ```
@@ -205,7 +259,7 @@ def build_bundle(root: Path, config: CourseConfig, out: Path) -> Path:
             "exercises/) and bundle again"
         )
     out.mkdir(parents=True, exist_ok=True)
-    wheel = build_student_wheel(root, out / "wheels")
+    wheel = build_student_wheel(root, out / "wheels", config)
     (out / "exercises").mkdir()
     for exercise in EXERCISES:
         shutil.copy2(root / "exercises" / exercise.module_file, out / "exercises")
@@ -213,7 +267,10 @@ def build_bundle(root: Path, config: CourseConfig, out: Path) -> Path:
     release_notebooks(root, config, out / "notebooks" / assignment)
     shutil.copy2(root / "course.yml", out / "course.yml")
     readme = _README.render(config.course.language).format(
-        title=config.course.title, wheel=f"wheels/{wheel.name}", assignment=assignment
+        title=config.course.title,
+        wheel=f"wheels/{wheel.name}",
+        assignment=assignment,
+        kernel=kernelspec(config)["display_name"],
     )
     (out / "README.md").write_text(readme, encoding="utf-8")
     return out

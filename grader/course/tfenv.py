@@ -14,6 +14,10 @@ QUIET_ENV = {
     "PYTHONWARNINGS": "ignore::DeprecationWarning",
     "MPLBACKEND": "Agg",
 }
+# The environment of a notebook kernel a student works in (the kernelspecs the hub and the
+# student bundle install): TensorFlow quiet from its import on, but no MPLBACKEND, since Agg
+# would hide every figure in the notebook (no inline plot, ``plt.show()`` shows nothing).
+NOTEBOOK_KERNEL_ENV = {key: value for key, value in QUIET_ENV.items() if key != "MPLBACKEND"}
 
 
 def quiet_tensorflow() -> None:

@@ -1,6 +1,6 @@
 """Graders inside a notebook: the code behind the nbgrader test cells.
 
-A test cell is one call, ``run_tests("ex01_tensors", globals(), points=4.375)``. It runs the
+A test cell is one call, ``run_tests("ex01_tensors", globals(), points=4.5)``. It runs the
 exercise's public (or hidden) graders in this kernel against the functions the notebook defined,
 prints a short report and returns the points earned, so that the cell's value is nbgrader's
 partial credit: ``points × passed weight / weight of the tests that ran``.
@@ -10,7 +10,8 @@ log lines there (C++ logs straight to file descriptor 2, absl and Python warning
 ``sys.stderr``), often on the first operation, which in a notebook happens inside the test cell.
 So while the graders run, both are captured; pure log noise is dropped, anything else is shown
 on stdout, where it is visible but cannot zero the cell. A student's failing code is reported by
-the graders themselves, never through stderr.
+the graders themselves, never through stderr (except while nbgrader validates: the
+report itself goes there, see ``run_tests``).
 
 The student's code runs in this very process (``grader.grading.local.NamespaceOpener``): fine for
 self-checks and for nbgrader's own (stock, trusting) autograde; the sandboxed engine is the
@@ -24,6 +25,7 @@ import io
 import os
 import sys
 import tempfile
+import textwrap
 import warnings
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -36,6 +38,9 @@ from grader.grading.plugin import TestRecord
 from grader.wire.lognoise import strip_log_noise
 
 NOTEBOOK_STUDENT = "notebook"  # seed label: every notebook run draws the same inputs
+# nbgrader sets NBGRADER_EXECUTION (its documented hook) to "validate" while Validate runs.
+NBGRADER_VALIDATE = "validate"
+VALIDATOR_LINE_CHARS = 80  # nbgrader's Validator cuts longer lines (width 90, 4-space indent)
 
 
 @contextlib.contextmanager
@@ -88,17 +93,20 @@ def _config(language: str | None) -> CourseConfig:
 
 
 def earned_points(points: float, records: list[TestRecord]) -> float:
-    """A test cell's value: the course's one scoring rule (``scoring.earned_points``) applied
-    to the cell's points, at the precision of a cell."""
-    return scoring.earned_points(points, records, scoring.CELL_DIGITS)
+    """A test cell's value: the course's one scoring rule (``scoring.cell_points``) applied
+    to the cell's points, rounded as every view shows a score (``scoring.format_points``),
+    since nbgrader records the value the cell displays; full marks are the cell's points
+    exactly (a cell worth 4.375 that passes everything shows 4.375, not 4.38)."""
+    exact = scoring.cell_points(points, records)
+    return exact if exact == points else min(float(points), scoring.shown_points(exact))
 
 
 _TEXT: dict[str, Msg] = {
     "public": Msg("공개 테스트", "Public tests"),
     "hidden": Msg("숨겨진 테스트", "Hidden tests"),
     "summary": Msg(
-        "{label} · {exercise}: {passed}/{ran}개 통과 → {score:g}/{points:g}점",
-        "{label} · {exercise}: {passed}/{ran} passed → {score:g}/{points:g} points",
+        "{label} · {exercise}: {passed}/{ran}개 통과 → {score}/{points}점",
+        "{label} · {exercise}: {passed}/{ran} passed → {score}/{points} points",
     ),
     "skipped": Msg("건너뜀", "skipped"),
     "output": Msg(
@@ -121,7 +129,7 @@ def format_report(
     ran = [r for r in records if r.status != "skipped"]
     lines = [text["summary"].format(
         label=text[visibility], exercise=exercise, passed=sum(r.status == "passed" for r in ran),
-        ran=len(ran), score=score, points=points,
+        ran=len(ran), score=scoring.format_points(score), points=scoring.format_points(points),
     )]  # fmt: skip
     for record in records:
         mark = {"passed": "✓", "failed": "✗", "skipped": "-"}[record.status]
@@ -132,6 +140,20 @@ def format_report(
         if record.status == "failed" and record.message is not None:
             message = record.message.render(language).replace("\n", "\n      ")
             lines.append(f"      {message}")
+    return "\n".join(lines)
+
+
+def fit_validator_width(report: str) -> str:
+    """``report`` with every line wrapped (keeping its indent) to fit nbgrader's validator, which
+    cuts each line it shows at 87 characters and would drop the end of a long hint."""
+    lines = []
+    for line in report.splitlines():
+        indent = line[: len(line) - len(line.lstrip())]
+        wrapped = textwrap.wrap(
+            line.strip(), VALIDATOR_LINE_CHARS, initial_indent=indent,
+            subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False,
+        )  # fmt: skip
+        lines.extend(wrapped or [""])
     return "\n".join(lines)
 
 
@@ -146,6 +168,11 @@ def run_tests(
     """Run one exercise's graders on ``namespace`` (a notebook's ``globals()``).
 
     Prints the report and returns the points earned out of ``points`` (the cell's points).
+    While nbgrader validates (``NBGRADER_EXECUTION=validate``) a cell that falls short of its
+    points, the report goes to stderr instead: nbgrader's Validate, on the command line and
+    behind the Validate button, shows a failed cell's stderr as its error and otherwise only
+    "Partial credit; passed some but not all of the tests", so the hints reach the student.
+    Autograde never sees this (there stderr would zero the cell's partial credit).
     Raises ``GraderUnavailable`` when the graders themselves are missing, e.g. hidden graders in
     a student's environment, which must not pass as a score.
     """
@@ -160,7 +187,11 @@ def run_tests(
         grade_runs(config, [exercise], [visibility], [run], gpu_visible=gpu)
     records = [r for r in run.records if r.exercise == exercise]
     score = earned_points(points, records)
-    print(format_report(exercise, records, points, score, visibility, config.course.language))
+    report = format_report(exercise, records, points, score, visibility, config.course.language)
+    if score < points and os.environ.get("NBGRADER_EXECUTION") == NBGRADER_VALIDATE:
+        print(fit_validator_width(report), file=sys.stderr)  # what Validate shows: the hints
+    else:
+        print(report)
     leftover = strip_log_noise(stderr.getvalue())
     if leftover:
         print(f"\n{_TEXT['output'].render(config.course.language)}")

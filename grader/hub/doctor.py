@@ -21,7 +21,6 @@ from pathlib import Path
 from rich.console import Console
 
 from grader.course.config import CourseConfig
-from grader.course.tfenv import QUIET_ENV
 from grader.hub import hubapi
 from grader.hub.environments import site_packages
 from grader.hub.exchange import exchange_problems
@@ -101,14 +100,15 @@ def check_tensorflow(config: CourseConfig, students: list[Student]) -> CheckResu
 def check_kernel_quiet(config: CourseConfig, students: list[Student]) -> CheckResult:
     env = _kernel_env(config)
     name = "student kernelspec keeps TensorFlow quiet"
-    missing = [k for k, v in {**QUIET_ENV, **KERNEL_ENV}.items() if env.get(k) != v]
-    if not missing:
+    missing = [k for k, v in KERNEL_ENV.items() if env.get(k) != v]
+    problems = [f"kernel.json lacks {', '.join(missing)}"] if missing else []
+    if "MPLBACKEND" in env:  # an older install's Agg: no figure shows in a notebook
+        problems.append(f"kernel.json sets MPLBACKEND={env['MPLBACKEND']} (figures do not show)")
+    if not problems:
         return CheckResult(
             name, True, "kernel.json sets the quiet-TF and GPU memory-growth variables"
         )
-    return CheckResult(
-        name, False, f"kernel.json lacks {', '.join(missing)}", "re-run `course hub install`"
-    )
+    return CheckResult(name, False, "; ".join(problems), "re-run `course hub install`")
 
 
 def check_gpu(config: CourseConfig, students: list[Student]) -> CheckResult:

@@ -108,7 +108,7 @@ def build_environments(config: CourseConfig, options: InstallOptions) -> None:
     if not environments.python_version_matches(hub.python):
         raise HubSetupError(f"hub.python {hub.python} is not Python 3.11 (or cannot be run)")
     with tempfile.TemporaryDirectory() as scratch:
-        wheel = build_student_wheel(options.kit_root, Path(scratch))
+        wheel = build_student_wheel(options.kit_root, Path(scratch), config)
         environments.build_student_env(
             hub.python, hub.student_env, wheel, hub.tensorflow, options.link
         )

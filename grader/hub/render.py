@@ -20,12 +20,13 @@ from pathlib import Path
 import jinja2
 
 from grader.course.config import CourseConfig
-from grader.course.tfenv import QUIET_ENV
+from grader.course.tfenv import NOTEBOOK_KERNEL_ENV
 from grader.hub.model import AUTHENTICATORS, HubConfig, Student
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Several students share one GPU only if TensorFlow does not grab all its memory at start.
-KERNEL_ENV = {**QUIET_ENV, "TF_FORCE_GPU_ALLOW_GROWTH": "true"}
+# No MPLBACKEND: it would reach the notebook kernels, and Agg hides their figures.
+KERNEL_ENV = {**NOTEBOOK_KERNEL_ENV, "TF_FORCE_GPU_ALLOW_GROWTH": "true"}
 NBGRADER_LAB = "@jupyter/nbgrader"
 NBGRADER_SERVER = "nbgrader.server_extensions"
 # The lab and server extensions each role gets; everything else nbgrader ships is disabled.

@@ -9,7 +9,11 @@ Why each setting is there:
 - ``Execute.timeout``: a cell that imports TensorFlow or trains the classifier takes far longer
   than nbgrader's 30-second default; course.yml's ``nbgrader.timeout_s`` sizes it.
 - ``ClearSolutions.code_stub``: the same "write your code here" stub as ``exercises/``, in the
-  course language.
+  course language. ``GenerateAssignment.preprocessors`` is nbgrader's own list with
+  ``ClearSolutions`` swapped for ``grader.nbgrader.preprocessors.ClearSolutionsLikeStubs``,
+  which clears answers by the rule of the ``exercises/`` stubs: nbgrader's would turn a module
+  constant's solution (``TENSOR_ITEM_ASSIGNMENT_ERROR = TypeError``) into a bare ``raise`` and
+  the release notebook would lose the name the graders read.
 - TensorFlow's log noise must never zero a cell: the quiet-TF environment is set here, and the
   kernels nbgrader starts inherit it; ``grader.nbgrader.preprocessors.DropLogNoise`` removes what is
   left from stderr right after execution (nbgrader zeroes any test cell with stderr output).
@@ -58,6 +62,21 @@ AFTER_EXECUTION = (
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+)
+# nbgrader 0.9's GenerateAssignment.preprocessors, with the stub rule of exercises/ for answers
+GENERATE_PREPROCESSORS = (
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.InstantiateTests",
+    "nbgrader.preprocessors.LockCells",
+    "grader.nbgrader.preprocessors.ClearSolutionsLikeStubs",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
     "nbgrader.preprocessors.CheckCellMetadata",
 )
 FEEDBACK_PREPROCESSORS = (
@@ -117,6 +136,9 @@ c.Execute.timeout = {nb.timeout_s!r}
 c.Execute.startup_timeout = {KERNEL_STARTUP_TIMEOUT_S!r}
 c.ClearSolutions.code_stub = {{"python": {stub!r}}}
 c.ClearSolutions.text_stub = {ANSWER_HERE.render(config.course.language)!r}
+# Answers cleared as in exercises/: a module constant keeps its name (NAME = None).
+c.GenerateAssignment.preprocessors = {_list(GENERATE_PREPROCESSORS)}
+c.ClearSolutionsLikeStubs.language = {config.course.language!r}
 
 # No notebook stops the batch: nbgrader metadata from the gradebook, unreadable files score 0.
 c.Autograde.sanitize_preprocessors = {_list(SANITIZE_PREPROCESSORS)}

@@ -18,6 +18,9 @@ by hand, a student's own ``print(..., file=sys.stderr)``) keeps that part and st
 
 nbgrader's own ``IgnorePattern`` is not enough: it drops a whole stderr output whenever a
 pattern matches anywhere in it, which would hide a real error printed after a log line.
+
+Release notebooks (``GenerateAssignment.preprocessors``): ``ClearSolutionsLikeStubs`` clears the
+answers by the rule that makes the ``exercises/`` stubs, so a module constant keeps its name.
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import v4
 from nbformat.notebooknode import NotebookNode
 from nbgrader.api import Gradebook, Notebook
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import ClearSolutions, NbGraderPreprocessor
+from traitlets import Unicode
 
+from grader.build.stubs import BEGIN, END, StubError, make_stub
 from grader.course.config import ConfigError, find_config, load_config
 from grader.course.messages import Msg
 from grader.wire.lognoise import strip_log_noise
@@ -57,6 +62,38 @@ class DropLogNoise(NbGraderPreprocessor):
             outputs.append(output)
         cell["outputs"] = outputs
         return cell, resources
+
+
+# ---------------------------------------------------------------------- release notebooks
+class ClearSolutionsLikeStubs(ClearSolutions):
+    """nbgrader's ``ClearSolutions`` with the rule of the ``exercises/`` stubs (``make_stub``).
+
+    nbgrader replaces a whole solution region with the code stub. Inside a function that is
+    right, but a module-level region (``TENSOR_ITEM_ASSIGNMENT_ERROR = TypeError``) lost the
+    name the graders read and became a ``raise`` that fails the cell on import. ``make_stub``
+    keeps every name assigned there as ``NAME = None  # 여기에 코드를 작성하세요`` and stubs
+    function bodies exactly as nbgrader would, so a release notebook and its ``.py`` stub hold
+    the same stub code. A code cell whose markers are not the exact ``### BEGIN SOLUTION`` /
+    ``### END SOLUTION`` lines ``make_stub`` reads is left to nbgrader's own rule, so no
+    region nbgrader would clear is ever kept.
+    """
+
+    language = Unicode(
+        "ko", help="Course language of the stub text (course.yml course.language)."
+    ).tag(config=True)
+
+    def _replace_solution_region(self, cell: NotebookNode, language: str) -> bool:
+        delimiters = (self.begin_solution_delimeter, self.end_solution_delimeter)
+        marked = [ln.strip() for ln in cell.source.split("\n") if any(d in ln for d in delimiters)]
+        exact = marked and all(line in (BEGIN, END) for line in marked)
+        if cell.cell_type != "code" or language != "python" or not exact:
+            return super()._replace_solution_region(cell, language)
+        try:
+            stub = make_stub(cell.source, self.language, source=f"cell {cell.get('id', '?')}")
+        except StubError as exc:
+            raise RuntimeError(str(exc)) from exc  # how nbgrader reports unbalanced markers
+        cell.source = stub if cell.source.endswith("\n") else stub.removesuffix("\n")
+        return True
 
 
 # ---------------------------------------------------------------------- sanitizing submissions

@@ -32,7 +32,7 @@ c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.mem_limit = '4G'
 c.Spawner.cpu_limit = 1.0
-c.Spawner.environment = {'TF_CPP_MIN_LOG_LEVEL': '2', 'TF_ENABLE_ONEDNN_OPTS': '0', 'PYTHONWARNINGS': 'ignore::DeprecationWarning', 'MPLBACKEND': 'Agg', 'TF_FORCE_GPU_ALLOW_GROWTH': 'true', 'PATH': '/opt/course-hub/student/bin:/usr/local/bin:/usr/bin:/bin'}
+c.Spawner.environment = {'TF_CPP_MIN_LOG_LEVEL': '2', 'TF_ENABLE_ONEDNN_OPTS': '0', 'PYTHONWARNINGS': 'ignore::DeprecationWarning', 'TF_FORCE_GPU_ALLOW_GROWTH': 'true', 'PATH': '/opt/course-hub/student/bin:/usr/local/bin:/usr/bin:/bin'}
 c.Spawner.http_timeout = 120
 c.Spawner.start_timeout = 120
 
@@ -77,7 +77,7 @@ c.JupyterHub.services = [
         "command": ['/opt/course-hub/grader/bin/python', "-m", "jupyterhub.singleuser"],
         "user": 'grader-dlpy-ch03',
         "cwd": '/home/grader-dlpy-ch03/dlpy-ch03',
-        "environment": {'TF_CPP_MIN_LOG_LEVEL': '2', 'TF_ENABLE_ONEDNN_OPTS': '0', 'PYTHONWARNINGS': 'ignore::DeprecationWarning', 'MPLBACKEND': 'Agg', 'TF_FORCE_GPU_ALLOW_GROWTH': 'true', 'PATH': '/opt/course-hub/grader/bin:/usr/local/bin:/usr/bin:/bin', 'JUPYTERHUB_DEFAULT_URL': '/lab'},
+        "environment": {'TF_CPP_MIN_LOG_LEVEL': '2', 'TF_ENABLE_ONEDNN_OPTS': '0', 'PYTHONWARNINGS': 'ignore::DeprecationWarning', 'TF_FORCE_GPU_ALLOW_GROWTH': 'true', 'PATH': '/opt/course-hub/grader/bin:/usr/local/bin:/usr/bin:/bin', 'JUPYTERHUB_DEFAULT_URL': '/lab'},
         "api_token": _SERVICE_TOKEN,
         "oauth_no_confirm": True,
     },
