@@ -234,7 +234,6 @@ def check(
 ) -> None:
     """Run the public tests on your exercise files (exit 0 iff all pass)."""
     from grader.course.exercises import EXERCISE_IDS, resolve
-    from grader.grading.check import print_check, run_check
 
     course, root = _load(config)
     try:
@@ -249,7 +248,17 @@ def check(
     if not folder.is_dir():
         errors.print(f"error: {folder} is not a folder", highlight=False)
         raise typer.Exit(2)
-    result = run_check(course, folder, chosen)
+    from grader.grading.check_sandbox import CheckSandbox
+
+    try:  # the sandbox's zygote starts first: the graders' machinery is imported meanwhile
+        interrupt.started()
+        with CheckSandbox(course, root, folder) as sandbox:
+            from grader.grading.check import print_check, run_check
+
+            result = run_check(course, sandbox, chosen)
+    except KeyboardInterrupt:  # the sandbox is closed; nothing was written
+        interrupt.report_interrupted(course.course.language, "check")
+        raise typer.Exit(interrupt.EXIT_INTERRUPTED) from None
     print_check(result, chosen, course.course.language, console)
     raise typer.Exit(0 if result.all_passed else 1)
 
@@ -302,6 +311,7 @@ def grade(
     language = KOREAN  # until course.yml is read
     progress = RichProgress(console)
     try:
+        interrupt.started()
         course, root = _load(config)
         language = course.course.language
         gpu = course.grading.gpu != "off" and host_gpu_visible()
@@ -314,7 +324,7 @@ def grade(
         raise typer.Exit(2) from None
     except KeyboardInterrupt:  # every student graded so far is written: a re-run resumes
         progress.stop()
-        interrupt.report_interrupted(language)
+        interrupt.report_interrupted(language, "grade")
         raise typer.Exit(interrupt.EXIT_INTERRUPTED) from None
     finally:
         progress.stop()
@@ -361,4 +371,3 @@ for _info in app.registered_commands:
     _name = _info.name or getattr(_info.callback, "__name__", "")
     if _name in COMMAND_HELP and not _info.hidden:
         _info.help = COMMAND_HELP[_name]
-interrupt.started()  # the commands are registered: Ctrl-C is theirs to handle

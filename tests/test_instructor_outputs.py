@@ -20,7 +20,8 @@ from rich.console import Console
 
 from grader.course.config import load_config
 from grader.course.exercises import EXERCISE_IDS
-from grader.course.messages import Msg, failure_message
+from grader.course.messages import Msg
+from grader.graders.explain_failure import explain_failure
 from grader.grading.batch import (
     OUTPUT_MARK,
     GradingError,
@@ -34,6 +35,7 @@ from grader.grading.batch import (
 from grader.grading.local import FolderOpener
 from grader.grading.plugin import StudentJob, TestRecord
 from grader.grading.results import ExerciseRun, StudentResult, build_results, grades_csv
+from grader.grading.scoring import format_points
 from grader.reports.console import print_grade_table
 from tests.batch_helpers import (
     COURSE_CLI,
@@ -107,14 +109,14 @@ def test_grades_csv_has_two_decimals_a_max_row_and_who_submitted(config) -> None
     assert header == ["student", *EXERCISE_IDS, "total", *(f"{e}_submitted" for e in EXERCISE_IDS)]
     assert maximum[0] == "만점"
     assert maximum[1 : n + 2] == [
-        f"{results[0].extra_data.exercises[e].max_score:.2f}" for e in EXERCISE_IDS
-    ] + [f"{results[0].max_score:.2f}"]
-    assert maximum[1] == "10.00" and maximum[n + 2 :] == [""] * n
+        format_points(results[0].extra_data.exercises[e].max_score) for e in EXERCISE_IDS
+    ] + [format_points(results[0].max_score)]
+    assert maximum[1] == "10" and maximum[n + 2 :] == [""] * n
     assert kim[1] == "3.33" and kim[n + 1] == "3.33"  # 10/3, exact in results.json
     assert results[0].extra_data.exercises[EX01].score != 3.33
     assert kim[n + 2 :] == ["제출"] + ["미제출"] * (n - 1)
     assert lee[n + 2 :] == ["제출", "제출"] + ["미제출"] * (n - 2)
-    assert kim[2] == "0.00"  # numeric even when missing: sums and LMS imports keep working
+    assert kim[2] == "0"  # numeric even when missing: sums and LMS imports keep working
     english = _rows(grades_csv(results, "en").removeprefix("\ufeff"))
     assert english[1][0] == "max points" and english[2][n + 2 : n + 4] == ["submitted", "missing"]
 
@@ -200,6 +202,7 @@ def test_grade_class_never_writes_into_a_students_folder(tmp_path: Path) -> None
 
 # ------------------------------------------------------------------------------------ Ctrl-C
 INTERRUPTED_LINE = "중단됨 — 다시 실행하면 이어서 채점합니다"
+CHECK_INTERRUPTED_LINE = "중단됨 — 검사를 멈췄습니다 (다시 실행하면 처음부터 검사합니다)"
 
 
 def _ctrl_c(command: list[str], cwd: Path, when) -> subprocess.CompletedProcess:
@@ -247,7 +250,8 @@ def _not_submitted(folder: Path, exercise: str, language: str) -> str:
     opener; the sandbox opener builds the same failure)."""
     with FolderOpener(folder, 4096).open(exercise, ExerciseRun()) as submission:
         assert submission.load_failure is not None
-        return failure_message(submission.load_failure).render(language)
+        failure = explain_failure(exercise, submission.load_failure, notebook_cells=False)
+        return failure.render(language)
 
 
 def test_a_near_miss_file_name_is_named_with_the_expected_name(tmp_path: Path) -> None:
@@ -287,3 +291,24 @@ def test_nbgraders_collected_layout_is_graded(tmp_path: Path) -> None:
         results = load(tmp_path / "out", student)
         score, maximum = exercise_score(results, EX01)
         assert score == maximum > 0 and results["extra_data"]["exercises"][EX01]["file"] == file
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_check_says_the_check_stopped(tmp_path: Path) -> None:
+    """A check has nothing to resume: its line says so, during start-up and while checking."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    endless = "def make_ones(shape):\n    while True:\n        pass\n"
+    (folder / f"{EX01}.py").write_text(endless, encoding="utf-8")
+    course = course_file(tmp_path / "course", UID_BASE + 2, call_s=60)
+    command = [COURSE_CLI, "check", EX01, "--path", str(folder), "--config", str(course)]
+    started = time.monotonic()
+    # Start-up is a sequence of stages (imports, typer reading the command line, the zygote
+    # starting): Ctrl-C at any moment, not only at a lucky one, prints the one line.
+    after = [0.15, 0.25, 0.35, 0.5, 0.8, 1.2, 8]
+    moments = {f"after {s}s": (lambda s=s: time.monotonic() - started > s) for s in after}
+    for moment, when in moments.items():
+        started = time.monotonic()
+        result = _ctrl_c(command, tmp_path, when)
+        assert result.returncode == 130, (moment, result.stderr[-3000:])
+        assert result.stderr.strip() == CHECK_INTERRUPTED_LINE, (moment, result.stderr[-3000:])

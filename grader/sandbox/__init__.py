@@ -6,3 +6,6 @@ length-prefixed JSON with the trusted grader (see DESIGN.md, "never trust the st
 # here, not in the zygote module, so the grading worker can name it without importing the
 # zygote, which imports TensorFlow: the worker never needs TensorFlow itself.
 CONTROL_FD_ENV = "COURSE_ZYGOTE_FD"
+# "0": the zygote skips its warm-up (grader.sandbox.warmup), which pays off over many children
+# and costs more than it saves for the one child of a `course check`.
+WARM_UP_ENV = "COURSE_ZYGOTE_WARM_UP"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from grader.course.config import CourseConfig
 from grader.course.tfenv import QUIET_ENV
-from grader.sandbox import CONTROL_FD_ENV
+from grader.sandbox import CONTROL_FD_ENV, WARM_UP_ENV
 from grader.sandbox.confine import ConfinePlan, ConfineReport, merge_reports
 from grader.sandbox.interpreter import NEUTRAL_CWD, python_command
 from grader.student.loader import load_seconds, source_limit
@@ -133,9 +133,20 @@ def sandbox_environment(gpu: bool) -> dict[str, str]:
 class ZygoteClient:
     """A running zygote process and the control socket to it."""
 
-    def __init__(self, *, gpu: bool) -> None:
+    def __init__(
+        self,
+        *,
+        gpu: bool,
+        warm_up: bool = True,
+        on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
+    ) -> None:
+        """Start a zygote and wait until it is ready. ``warm_up=False`` skips its warm-up (one
+        child only); ``on_start`` is told the process as soon as it runs, so that another
+        thread can kill a zygote still starting."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {**sandbox_environment(gpu), CONTROL_FD_ENV: str(theirs.fileno())}
+        if not warm_up:
+            env[WARM_UP_ENV] = "0"
         self.process = subprocess.Popen(
             python_command("-m", "grader.sandbox.zygote"),
             pass_fds=[theirs.fileno()],
@@ -144,6 +155,8 @@ class ZygoteClient:
             cwd=NEUTRAL_CWD,
         )
         theirs.close()
+        if on_start is not None:
+            on_start(self.process)
         self.control = ours
         self.reported_refusals: set[str] = set()
         self.control.settimeout(ZYGOTE_START_S)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.course.tfenv import quiet_tensorflow
-from grader.sandbox import CONTROL_FD_ENV
+from grader.sandbox import CONTROL_FD_ENV, WARM_UP_ENV
 from grader.sandbox.confine import (
     CLONE_NEWPID,
     PR_SET_CHILD_SUBREAPER,
@@ -107,7 +107,7 @@ from grader.sandbox.cgroups import CgroupHost, ChildCgroup  # noqa: E402
 from grader.sandbox.child import run_child  # noqa: E402
 from grader.sandbox.warmup import can_warm_up, warm_up  # noqa: E402
 
-if can_warm_up():
+if os.environ.pop(WARM_UP_ENV, "") != "0" and can_warm_up():
     warm_up()
 
 REPORT_WAIT_S = 30  # a child that has not confined itself by then is reported as not confined
