@@ -35,15 +35,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, NOT_INSTALLED
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 SYSTEM_PYTHON = "/usr/bin/python3.11"
 COURSE = str(Path(sys.executable).parent / "course")
 CJK_FONTS = Path("/usr/share/fonts/opentype/noto")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 EXERCISE = "ex04_gradient_tape"
 PASSWORD = secrets.token_hex(8)
 SERVER_START_S = 180
@@ -60,7 +57,7 @@ def missing_prerequisite() -> str | None:
         if shutil.which(tool) is None:
             return f"{tool} is not installed"
     if not CHROMIUM.exists():
-        return f"Debian's Chromium is not installed ({CHROMIUM}; apt-get install chromium)"
+        return NOT_INSTALLED
     if not CJK_FONTS.is_dir():
         return "fonts-noto-cjk is not installed (Korean text would render as boxes)"
     if shutil.which("configurable-http-proxy") is None:
