@@ -151,7 +151,15 @@ def test_an_empty_folder_or_one_students_folder_is_an_error(tmp_path: Path) -> N
     one = tmp_path / "kim"  # one student's folder given by mistake, with a folder inside
     (one / "scratch").mkdir(parents=True)
     (one / f"{EX01}.py").write_text("x = 1\n", encoding="utf-8")
-    for subs, says in ((empty, "no student folders"), (one, "one student's folder")):
+    collected = tmp_path / "submitted-lee"  # nbgrader's submitted/<student>/ given by mistake
+    (collected / "ch03").mkdir(parents=True)
+    (collected / "ch03" / f"{EX01}.ipynb").write_text("{}", encoding="utf-8")
+    cases = (
+        (empty, "no student folders"),
+        (one, "one student's folder"),
+        (collected, "one student's folder of nbgrader's collected layout"),
+    )
+    for subs, says in cases:
         result = _grade(subs, tmp_path / f"out-{subs.name}", tmp_path)
         assert result.returncode == 2, result.stderr[-2000:]
         assert says in result.stderr and "Traceback" not in result.stderr

@@ -117,14 +117,24 @@ def _exercise_files_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if EXERCISE_FILE.fullmatch(p.name))
 
 
-def check_submissions_folder(submissions: Path, students: list[str]) -> None:
+def check_submissions_folder(submissions: Path, students: list[str], assignment: str) -> None:
     """SUBMISSIONS must hold one folder per student: a folder that holds exercise files itself
-    is one student's folder given by mistake, and one without student folders would grade
-    nobody; both are errors, never an empty report."""
+    is one student's folder given by mistake, and so is one whose only folder is the course's
+    nbgrader assignment with exercise files in it (``submitted/<student>`` of nbgrader's
+    collected layout); one without student folders would grade nobody. All are errors, never
+    an empty report or a phantom student named after the assignment."""
     if own := _exercise_files_in(submissions):
         raise GradingError(
             f"{submissions} holds exercise files itself ({', '.join(own[:3])}): it looks like "
             "one student's folder; give the folder that holds one folder per student"
+        )
+    inner = submissions / assignment
+    if students == [assignment] and inner.is_dir() and (own := _exercise_files_in(inner)):
+        raise GradingError(
+            f"{submissions} holds only the assignment folder {assignment}/ with exercise files "
+            f"({', '.join(own[:3])}): it looks like one student's folder of nbgrader's collected "
+            f"layout (submitted/<student>/{assignment}/); give the folder that holds one folder "
+            "per student (e.g. submitted/)"
         )
     if not students:
         raise GradingError(
@@ -318,7 +328,7 @@ def grade_class(
     started = time.monotonic()
     check_output_folder(submissions, out)
     students = list_students(submissions, exclude=out)
-    check_submissions_folder(submissions, students)
+    check_submissions_folder(submissions, students, config.nbgrader.assignment)
     mark_output_folder(out)
     todo = []
     for student in students:
