@@ -16,12 +16,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.course.exercises import find_exercise_file
-from grader.grading.student_run import not_submitted
+from grader.grading.student_run import locate_exercise, not_submitted
 from grader.grading.submission import Submission
 from grader.student.agent import Agent
 from grader.student.loader import LoadError, load_seconds, read_source
-from grader.wire.protocol import OutputLog, StudentFailure, decode_reply
+from grader.wire.protocol import StudentFailure, decode_reply
 from grader.wire.replies import failed
 from grader.wire.requests import CallRequest, decode_request
 
@@ -156,14 +155,10 @@ class FolderOpener:
 
     @contextmanager
     def open(self, exercise: str, log: ExerciseRun) -> Iterator[Submission]:
-        if log.output is None:
-            log.output = OutputLog(limit=self.output_limit)
-        output = log.output
-        path, notes = find_exercise_file(self.folder, exercise)
+        path, notes, output = locate_exercise(self.folder, exercise, log, self.output_limit)
         if path is None:
             yield not_submitted(self.folder, exercise, output)
             return
-        log.file = path.name
         agent = Agent()
         try:
             source = read_source(path)

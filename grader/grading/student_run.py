@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from grader.course.config import CourseConfig
 from grader.course.exercises import find_exercise_file, near_misses
+from grader.course.messages import Msg
 from grader.grading.plugin import StudentJob, TestRecord, derive_seed
 from grader.grading.results import ExerciseRun
 from grader.grading.root_cause import CauseScope, mark_repeated_causes
@@ -48,6 +49,20 @@ class ExerciseOpener(Protocol):
 
 
 OpenerT = TypeVar("OpenerT", bound=ExerciseOpener)
+
+
+def locate_exercise(
+    folder: Path, exercise: str, log: ExerciseRun, output_limit: int
+) -> tuple[Path | None, tuple[Msg, ...], OutputLog]:
+    """What every opener does first: the exercise's file in ``folder`` (None when there is none)
+    and the notes about it, with ``log`` told the file and holding the output log, created at
+    the first open (the public and the hidden module of an exercise share it)."""
+    if log.output is None:
+        log.output = OutputLog(limit=output_limit)
+    path, notes = find_exercise_file(folder, exercise)
+    if path is not None:
+        log.file = path.name
+    return path, notes, log.output
 
 
 def not_submitted(folder: Path, exercise: str, output: OutputLog) -> Submission:
@@ -175,14 +190,11 @@ class SandboxOpener:
     def open(self, exercise: str, log: ExerciseRun) -> Iterator[Submission]:
         from grader.sandbox.remote import RemoteTransport
 
-        if log.output is None:
-            log.output = OutputLog(limit=self.sandbox.settings.output_bytes)
-        output = log.output
-        path, notes = find_exercise_file(self.folder, exercise)
+        limit = self.sandbox.settings.output_bytes
+        path, notes, output = locate_exercise(self.folder, exercise, log, limit)
         if path is None:
             yield not_submitted(self.folder, exercise, output)
             return
-        log.file = path.name
         reply = self.sandbox.load_file(exercise, path, output)
         transport = RemoteTransport(self.sandbox, exercise, output)
         yield Submission(
