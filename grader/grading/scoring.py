@@ -35,7 +35,15 @@ def format_points(value: float) -> str:
     """A score as people read it, in every view: two decimals, trailing zeros dropped
     (``5``, ``5.5``, ``5.77``), so one score never shows as 15.77 in one place and 15.769 in
     another."""
-    text = f"{value:.{DISPLAY_DIGITS}f}".rstrip("0").rstrip(".")
+    return decimal_text(value, DISPLAY_DIGITS)
+
+
+def decimal_text(value: float, digits: int) -> str:
+    """``value`` rounded to ``digits`` decimals, trailing zeros dropped (``7.5``, ``10``):
+    scores (``format_points``), and the reports' percentages and durations."""
+    text = f"{value:.{digits}f}"
+    if digits:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 

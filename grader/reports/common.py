@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from grader.course.exercises import BY_ID, EXERCISE_IDS
 from grader.course.messages import Msg, rendered
-from grader.grading.scoring import format_points
+from grader.grading.scoring import decimal_text, format_points
 
 _ENV: Environment | None = None
 
@@ -125,12 +125,7 @@ def format_number(value: Any, digits: int = 2) -> str:
     """A percentage or a duration for people: ``7.5``, ``10``, ``1.43``; anything odd becomes
     ``–`` (scores use ``format_points``, the one rule of every view of a score)."""
     number = as_float(value)
-    if number is None:
-        return "–"
-    rounded = round(number, digits)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.{digits}f}".rstrip("0").rstrip(".")
+    return "–" if number is None else decimal_text(number, digits)
 
 
 def format_score(value: Any) -> str:
