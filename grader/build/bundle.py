@@ -47,7 +47,7 @@ from grader.build.course_build import outdated, stub_artifacts
 from grader.course.config import CourseConfig
 from grader.course.exercises import EXERCISES
 from grader.course.messages import Msg
-from grader.course.tfenv import NOTEBOOK_KERNEL_ENV
+from grader.course.tfenv import NOTEBOOK_KERNEL_ENV, notebook_kernelspec
 from grader.nbgrader.config import render_nbgrader_config
 
 INSTRUCTOR_ONLY = ("graders/hidden", "build", "nbgrader")  # whole folders
@@ -66,13 +66,7 @@ def kernel_name(config: CourseConfig) -> str:
 def kernelspec(config: CourseConfig) -> dict[str, object]:
     """The course kernel: the environment's own Python (Jupyter runs ``python`` as its own
     interpreter) with TensorFlow kept quiet from its import on."""
-    return {
-        "argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": f"Python 3 ({config.course.id})",
-        "language": "python",
-        "env": dict(NOTEBOOK_KERNEL_ENV),
-        "metadata": {"debugger": True},
-    }
+    return notebook_kernelspec("python", f"Python 3 ({config.course.id})", NOTEBOOK_KERNEL_ENV)
 
 
 class BundleError(Exception):

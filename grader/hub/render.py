@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 
 from grader.course.config import CourseConfig
-from grader.course.tfenv import NOTEBOOK_KERNEL_ENV
+from grader.course.tfenv import NOTEBOOK_KERNEL_ENV, notebook_kernelspec
 from grader.hub.model import AUTHENTICATORS, HubConfig, Student
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -176,13 +176,7 @@ def server_extensions(role: str) -> str:
 def kernelspec(env: Path) -> str:
     """The ``python3`` kernel of an environment, with TensorFlow kept quiet (nbgrader zeroes a
     test cell that wrote to stderr) and GPU memory grown on demand (students share a GPU)."""
-    spec = {
-        "argv": [python_in(env), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-        "env": KERNEL_ENV,
-        "metadata": {"debugger": True},
-    }
+    spec = notebook_kernelspec(python_in(env), "Python 3 (ipykernel)", KERNEL_ENV)
     return json.dumps(spec, indent=2, sort_keys=True) + "\n"
 
 
