@@ -389,3 +389,9 @@ def failure_cause(failure: StudentFailure) -> str:
         case "exception":
             return f"exception|{failure.exc_type}|{student_line(failure)}"
     return ""
+
+
+def unfinished_function(cause: str) -> str:
+    """The function a ``not_implemented`` root cause (``failure_cause``) names, or ""."""
+    category, _, name = cause.partition("|")
+    return name if category == "not_implemented" else ""

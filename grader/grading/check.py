@@ -16,6 +16,7 @@ from rich.table import Table
 from grader.course.config import CourseConfig
 from grader.course.exercises import Exercise
 from grader.course.messages import Msg
+from grader.graders.explain_failure import unfinished_function
 from grader.grading.runner import GraderUnavailable
 from grader.grading.scoring import ExerciseScore, format_points, score_exercise
 from grader.grading.student_run import grade_runs
@@ -131,7 +132,7 @@ def _print_failures(score: ExerciseScore, language: str, console: Console) -> No
     causes = [r for r in failed if not r.same_cause_as and r.message is not None]
     unfinished = [r for r in causes if r.failure_category == "not_implemented"]
     if unfinished:
-        names = ", ".join(dict.fromkeys(r.cause.partition("|")[2] or "?" for r in unfinished))
+        names = ", ".join(dict.fromkeys(unfinished_function(r.cause) or "?" for r in unfinished))
         count = len(unfinished) + sum(followers[r.test] for r in unfinished)
         line = UNFINISHED.render(language).format(names=names, count=count)
         console.print(f"[red]✗[/red] [bold]{score.exercise}[/bold] · ", end="")
