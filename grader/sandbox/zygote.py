@@ -302,7 +302,8 @@ class Zygote:
         self.reap()
 
     def serve(self) -> None:
-        self.control.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
+        if not self._send({"ready": True, "pid": os.getpid()}):
+            return
         try:
             self._serve()
         finally:
@@ -326,7 +327,18 @@ class Zygote:
                 reply = self.kill(request)
             else:
                 reply = {"error": f"unknown op {request['op']}"}
-            self.control.send(json.dumps(reply).encode())
+            if not self._send(reply):
+                return
+
+    def _send(self, message: dict) -> bool:
+        """Send ``message`` to the grader; False when the grader is gone (its end of the socket
+        closed: a Ctrl-C, even while this zygote was still starting), and then there is no one
+        left to serve, and nothing to report with a traceback."""
+        try:
+            self.control.send(json.dumps(message).encode())
+        except OSError:
+            return False
+        return True
 
 
 def _children_of(parent: int) -> list[int]:
