@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -144,8 +143,11 @@ class StudentResult(_Model):
         ]
 
     def to_json(self) -> str:
-        """The text of ``results.json``."""
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=1)
+        """The text of ``results.json``, from pydantic's own serialiser: the same text as
+        ``json.dumps(..., ensure_ascii=False, indent=1)``, but ``json`` gives up its C encoder
+        whenever it indents, and that pure-Python path was the costliest step of a student's
+        grading outside their code (about 30 ms a call, and the size cap calls it too)."""
+        return self.model_dump_json(indent=1)
 
 
 # ------------------------------------------------------------------------------------- build
