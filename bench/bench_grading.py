@@ -21,6 +21,8 @@ What is compared
 * Peak memory: ``ru_maxrss`` of RUSAGE_CHILDREN measured inside a small wrapper process that
   runs one side, so each side is measured alone. It is the peak resident size of the largest
   single descendant process (not the sum over workers).
+* Machine probe: a fixed Python loop and a fixed TensorFlow training loop, timed first and
+  printed, so that figures from different days (or machines) can be told apart from changes.
 
 usage: .venv/bin/python bench/bench_grading.py --students 20 [--baseline-students 3]
        [--workers 2] [--skip-course] [--skip-nbgrader] [--keep]
@@ -305,6 +307,35 @@ def bench_nbgrader(
     return result
 
 
+# A fixed piece of work timed before the benchmark: the 2-core machines these figures come from
+# differ by 20% or more from one day to the next, so a figure is only comparable with another
+# measured alongside a similar probe.
+_PROBE = """
+import os, time
+os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0", CUDA_VISIBLE_DEVICES="")
+start = time.perf_counter()
+total = 0
+for i in range(10_000_000):
+    total += i
+python_s = time.perf_counter() - start
+import tensorflow as tf
+tf.config.threading.set_intra_op_parallelism_threads(1)
+W, x = tf.Variable(tf.ones((2, 1))), tf.ones((2000, 2))
+start = time.perf_counter()
+for _ in range(300):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, W) - 1.0))
+    W.assign_sub(0.01 * tape.gradient(loss, W))
+print(f"{python_s:.2f} s for 10M Python additions, {time.perf_counter() - start:.2f} s for "
+      "300 eager TensorFlow training steps")
+"""
+
+
+def machine_probe() -> str:
+    run = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True)
+    return run.stdout.strip() or f"probe failed: {run.stderr.strip()[-200:]}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=20, help="students for course grade")
@@ -319,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-grading-"))
     exercises = len(generator.load_solutions(ROOT / "solutions"))
     print(f"{exercises} exercises with a reference solution; work dir {work}")
+    print(f"machine probe: {machine_probe()}")
     ours = theirs = None
     try:
         if not args.skip_course:
