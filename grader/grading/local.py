@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from grader.grading.student_run import locate_exercise, not_submitted
 from grader.grading.submission import Submission
 from grader.student.agent import Agent
-from grader.student.loader import LoadError, load_seconds, read_source
+from grader.student.loader import LoadError, load_seconds, read_raw, source_from_bytes
 from grader.wire.protocol import StudentFailure, decode_reply
 from grader.wire.replies import failed
-from grader.wire.requests import CallRequest, decode_request
+from grader.wire.requests import called_function, decode_request
 
 if TYPE_CHECKING:
     from grader.grading.results import ExerciseRun
@@ -56,16 +56,16 @@ class StudentClock:
         self.deadline: float | None = None
         self.timed_out: set[tuple[str, str]] = set()
 
-    def load(self, path: Path, work: Callable[[], bytes]) -> bytes:
+    def load(self, filename: str, raw: bytes, work: Callable[[], bytes]) -> bytes:
+        """``work()`` loading the file ``filename`` whose bytes are ``raw``, within its limit."""
         if self._out_of_time():
             return _timeout(self.student_s)
-        seconds = load_seconds(path.name, path.read_bytes(), self.import_s, self.cell_s)
+        seconds = load_seconds(filename, raw, self.import_s, self.cell_s)
         reply = self._limited(seconds, work)
         return _timeout(seconds) if reply is None else reply
 
     def call(self, exercise: str, payload: bytes, work: Callable[[], bytes]) -> bytes:
-        request = decode_request(payload)
-        function = request.function if isinstance(request, CallRequest) else ""
+        function = called_function(payload)
         if (exercise, function) in self.timed_out:
             return _timeout(self.call_s)
         if self._out_of_time():
@@ -161,7 +161,8 @@ class FolderOpener:
             return
         agent = Agent()
         try:
-            source = read_source(path)
+            raw = read_raw(path)
+            source = source_from_bytes(raw, path.name)
         except LoadError as exc:
             failure = StudentFailure("load", exc_type="LoadError", message=str(exc))
             yield Submission(exercise, None, load_failure=failure, output=output, notes=notes)
@@ -170,7 +171,9 @@ class FolderOpener:
         def load() -> bytes:
             return agent.load_source(source, exercise, str(path)).encode()
 
-        reply = decode_reply(load() if self.clock is None else self.clock.load(path, load))
+        reply = decode_reply(
+            load() if self.clock is None else self.clock.load(path.name, raw, load)
+        )
         output.add(reply.output)
         try:
             yield Submission(

@@ -38,7 +38,7 @@ from grader.wire.protocol import (
     decode_reply,
 )
 from grader.wire.replies import failed
-from grader.wire.requests import CallRequest, LoadRequest, decode_request
+from grader.wire.requests import LoadRequest, called_function
 
 ZYGOTE_START_S = 180
 
@@ -407,7 +407,7 @@ class StudentSandbox:
         return self._again_if_killed(lambda: self._request_once(exercise, payload, output))
 
     def _request_once(self, exercise: str, payload: bytes, output: OutputLog) -> bytes:
-        function = _function_of(payload)
+        function = called_function(payload)
         if (exercise, function) in self.timed_out:
             return failure_reply("timeout", f"{self.settings.call_s:g}s")
         late = self._out_of_time()
@@ -462,11 +462,6 @@ def _decode_or_failure(raw: bytes) -> Reply:
         return decode_reply(raw)
     except ProtocolError as exc:
         return Reply(None, StudentFailure("crash", message=f"malformed reply: {exc}"))
-
-
-def _function_of(payload: bytes) -> str:
-    request = decode_request(payload)
-    return request.function if isinstance(request, CallRequest) else ""
 
 
 class RemoteTransport:

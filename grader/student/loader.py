@@ -220,13 +220,12 @@ def source_from_bytes(raw: bytes, filename: str) -> str:
     return decode_python(raw, filename)
 
 
-def read_source(path: Path) -> str:
-    """Python source of an exercise file, whatever its form."""
+def read_raw(path: Path) -> bytes:
+    """An exercise file's bytes; a file that cannot be read is a ``LoadError`` naming it."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise LoadError(f"{path.name}: 파일을 읽을 수 없습니다 ({exc.strerror})") from None
-    return source_from_bytes(raw, path.name)
 
 
 def exec_module(source: str, module_name: str, filename: str) -> types.ModuleType:

@@ -179,3 +179,10 @@ def decode_request(raw: bytes) -> Request:
         return _REQUEST.validate_json(raw)
     except (ValidationError, ValueError, RecursionError) as exc:
         raise ProtocolError(f"malformed request: {str(exc)[:300]}") from None
+
+
+def called_function(raw: bytes) -> str:
+    """The student function a request's bytes call ("" for any other request): what a time
+    limit that fails a function's later calls, in the sandbox or in-process, is keyed by."""
+    request = decode_request(raw)
+    return request.function if isinstance(request, CallRequest) else ""
