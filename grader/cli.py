@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from grader.course import interrupt  # first, before anything slow: Ctrl-C during start-up
-
-# isort: split
 import importlib.util
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +10,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
+from grader.course import interrupt
 from grader.course.messages import KOREAN, Msg
 from grader.course.tfenv import quiet_tensorflow
 from grader.sandbox.interpreter import protect_module_path
@@ -250,15 +248,13 @@ def check(
         raise typer.Exit(2)
     from grader.grading.check_sandbox import CheckSandbox
 
-    try:  # the sandbox's zygote starts first: the graders' machinery is imported meanwhile
-        interrupt.started()
+    with interrupt.handled("check") as stopped:  # the sandbox is closed; nothing was written
+        stopped.language = course.course.language
+        # the sandbox's zygote starts first: the graders' machinery is imported meanwhile
         with CheckSandbox(course, root, folder) as sandbox:
             from grader.grading.check import print_check, run_check
 
             result = run_check(course, sandbox, chosen)
-    except KeyboardInterrupt:  # the sandbox is closed; nothing was written
-        interrupt.report_interrupted(course.course.language, "check")
-        raise typer.Exit(interrupt.EXIT_INTERRUPTED) from None
     print_check(result, chosen, course.course.language, console)
     raise typer.Exit(0 if result.all_passed else 1)
 
@@ -308,26 +304,23 @@ def grade(
     from grader.reports.console import RichProgress, print_batch_summary, print_grade_table
     from grader.sandbox.gpu_probe import host_gpu_visible
 
-    language = KOREAN  # until course.yml is read
     progress = RichProgress(console)
-    try:
-        interrupt.started()
-        course, root = _load(config)
-        language = course.course.language
-        gpu = course.grading.gpu != "off" and host_gpu_visible()
-        summary = grade_class(
-            course, root, submissions, out,
-            workers=workers or course.grading.workers, force=force, gpu=gpu, progress=progress,
-        )  # fmt: skip
-    except GradingError as exc:
-        errors.print(f"error: {exc}", highlight=False, markup=False)
-        raise typer.Exit(2) from None
-    except KeyboardInterrupt:  # every student graded so far is written: a re-run resumes
-        progress.stop()
-        interrupt.report_interrupted(language, "grade")
-        raise typer.Exit(interrupt.EXIT_INTERRUPTED) from None
-    finally:
-        progress.stop()
+    # every student graded so far is written: a re-run after Ctrl-C resumes
+    with interrupt.handled("grade") as stopped:
+        try:
+            course, root = _load(config)
+            stopped.language = course.course.language
+            gpu = course.grading.gpu != "off" and host_gpu_visible()
+            summary = grade_class(
+                course, root, submissions, out,
+                workers=workers or course.grading.workers, force=force, gpu=gpu,
+                progress=progress,
+            )  # fmt: skip
+        except GradingError as exc:
+            errors.print(f"error: {exc}", highlight=False, markup=False)
+            raise typer.Exit(2) from None
+        finally:
+            progress.stop()
     print_grade_table(summary.results, console, course.course.language)
     print_batch_summary(summary, out, gpu, console, errors)
     if not summary.complete:

@@ -42,7 +42,7 @@ ENDLESS_EVERYWHERE = "".join(
 NO_SANDBOX_MAIN = (
     "import sys; import grader.grading.check_sandbox as sandbox; "
     "sandbox.why_no_sandbox = lambda: 'simulated: no sandbox here'; "
-    "from grader.cli import app; sys.argv[0] = 'course'; app()"
+    "from grader.entry import main; sys.argv[0] = 'course'; main()"
 )
 
 
@@ -164,7 +164,7 @@ def test_check_as_an_ordinary_user_keeps_the_limits(tmp_path: Path) -> None:
         env = {**os.environ, **QUIET_ENV, "COLUMNS": "400", "HOME": "/nonexistent"}
         command = [
             "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", str(python),
-            "-c", "import sys; from grader.cli import app; sys.argv[0] = 'course'; app()",
+            "-c", "import sys; from grader.entry import main; sys.argv[0] = 'course'; main()",
             "check", "ex01", "ex02", "ex03", "--path", str(work), "--config", str(course),
         ]  # fmt: skip
         result = subprocess.run(

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 NOBODY = 65534
 SYSTEM_PYTHON = Path("/usr/bin/python3.11")
-COURSE_MAIN = "import sys; from grader.cli import app; sys.argv[0] = 'course'; app()"
+COURSE_MAIN = "import sys; from grader.entry import main; sys.argv[0] = 'course'; main()"
 SNOOP = """
 
 import os, socket

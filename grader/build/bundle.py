@@ -112,7 +112,7 @@ def _student_pyproject(root: Path, kernel: str) -> str:
         f"notebook = {NOTEBOOK_EXTRA!r}",
         "",
         "[project.scripts]",
-        'course = "grader.cli:app"',
+        'course = "grader.entry:main"',
         "",
         "[tool.setuptools.packages.find]",
         'include = ["grader*"]',

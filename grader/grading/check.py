@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,7 +14,6 @@ from grader.course.config import CourseConfig
 from grader.course.exercises import Exercise
 from grader.course.messages import Msg
 from grader.graders.explain_failure import unfinished_function
-from grader.grading.runner import GraderUnavailable
 from grader.grading.scoring import ExerciseScore, format_points, score_exercise
 from grader.grading.student_run import grade_runs
 
@@ -64,34 +60,8 @@ def run_check(
     starts the sandbox before importing this module (``grader.grading.check_sandbox``)."""
     ids = [e.id for e in exercises]
     run = sandbox.student_run()
-    with _ctrl_c_kept():
-        grade_runs(config, ids, ["public"], [run], gpu_visible=sandbox.gpu)
+    grade_runs(config, ids, ["public"], [run], gpu_visible=sandbox.gpu)
     return CheckResult([score_exercise(e, config.points(e), run.records, ["public"]) for e in ids])
-
-
-@contextmanager
-def _ctrl_c_kept() -> Iterator[None]:
-    """pytest turns a Ctrl-C during the graders into its "interrupted" exit, which the runner
-    reports as graders that could not run; a Ctrl-C (a student stopping a long check) stays a
-    ``KeyboardInterrupt`` here, for the CLI's one-line message."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pressed: list[int] = []
-
-    def on_ctrl_c(signum: int, frame: object) -> None:
-        pressed.append(signum)
-        signal.default_int_handler(signum, frame)
-
-    previous = signal.signal(signal.SIGINT, on_ctrl_c)
-    try:
-        yield
-    except GraderUnavailable:
-        if pressed:
-            raise KeyboardInterrupt from None
-        raise
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def print_check(
