@@ -7,6 +7,8 @@ visible they really run (and fail on this CPU-only reference run), so they are n
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from grader.course.config import CourseConfig
@@ -120,3 +122,22 @@ def test_sandbox_children_see_no_gpu_unless_the_grader_does(monkeypatch):
     with_gpu = sandbox_environment(gpu=True)
     assert with_gpu["CUDA_VISIBLE_DEVICES"] == "0"
     assert "JUPYTERHUB_API_TOKEN" not in with_gpu
+
+
+def test_the_host_probe_starts_no_tensorflow_where_no_gpu_device_node_exists(monkeypatch, tmp_path):
+    """``course grade`` and ``course check`` ask TensorFlow about GPUs in a subprocess, seconds
+    of start-up: only worth it where a device node a GPU is reached through exists."""
+    from grader.sandbox import gpu_probe
+
+    probes: list[list[str]] = []
+
+    def probe(command, **kwargs):
+        probes.append(command)
+        return subprocess.CompletedProcess(command, 0, stdout="1\n", stderr="")
+
+    monkeypatch.setattr(gpu_probe.subprocess, "run", probe)
+    monkeypatch.setattr(gpu_probe, "GPU_DEVICE_NODES", (str(tmp_path / "nvidia*"),))
+    assert gpu_probe.host_gpu_visible() is False and probes == []
+
+    (tmp_path / "nvidia0").touch()  # a device node: only TensorFlow can say whether it works
+    assert gpu_probe.host_gpu_visible() is True and len(probes) == 1

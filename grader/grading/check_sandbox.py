@@ -23,7 +23,6 @@ or the zygote failed), the code runs in this process under ``grader.grading.loca
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import signal
 import sys
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from grader.course.config import CourseConfig
 from grader.course.messages import Msg
+from grader.sandbox.gpu_probe import gpu_device_present
 
 if TYPE_CHECKING:  # imported once the zygote is on its way (see the module doc)
     import subprocess
@@ -46,9 +46,6 @@ if TYPE_CHECKING:  # imported once the zygote is on its way (see the module doc)
     from grader.sandbox.slots import SlotLease
 
 STUDENT = "local"  # the label of a check's run: its seeds
-# Device nodes through which TensorFlow's CUDA reaches a GPU: NVIDIA's driver on Linux, the
-# DirectX kernel driver under WSL 2. Where none exists no TensorFlow can see a GPU.
-GPU_DEVICE_NODES = ("/dev/nvidia*", "/dev/dxg")
 IN_PROCESS = Msg(
     "알림: 이 컴퓨터에서는 샌드박스를 시작할 수 없어 ({reason}) 내 코드를 이 프로세스에서 "
     "실행합니다. 시간 제한은 채점과 같습니다.",
@@ -61,11 +58,6 @@ IN_PROCESS_UNLIMITED = Msg(
     "note: no sandbox can start on this computer ({reason}); your code runs in this process "
     "without time limits. Stop it with Ctrl-C if it does not end.",
 )
-
-
-def gpu_device_present() -> bool:
-    """Whether a GPU device node exists, so that asking TensorFlow is worth its start-up."""
-    return any(glob.glob(pattern) for pattern in GPU_DEVICE_NODES)
 
 
 def why_no_sandbox() -> str:

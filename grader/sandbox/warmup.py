@@ -20,11 +20,12 @@ themselves, as before.
 from __future__ import annotations
 
 import gc
-import glob
 import io
 import itertools
 import os
 from typing import Any
+
+from grader.sandbox.gpu_probe import gpu_device_present
 
 _set_aside: list[Any] = []  # the zygote's eager context, kept alive in each child
 _warmed = False
@@ -35,7 +36,7 @@ def can_warm_up() -> bool:
     ``sandbox_environment``) and the host has no NVIDIA device at all."""
     return (
         os.environ.get("CUDA_VISIBLE_DEVICES") == ""
-        and not glob.glob("/dev/nvidia*")
+        and not gpu_device_present()
         and _context_can_be_replaced()
     )
 
