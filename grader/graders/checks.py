@@ -219,6 +219,22 @@ def scalar(value: Value, what: Msg = RETURNED) -> float:
     return float(value.array.reshape(()))
 
 
+def shapes_of_every_kind(
+    rng: np.random.Generator, sizes: range = range(2, 6)
+) -> list[tuple[int, ...]]:
+    """A vector, a one-row matrix and a 3-D shape of three different sizes, sizes from
+    ``sizes``: every kind of shape a shape mistake shows on, in every draw.
+
+    A mistake can keep only the first or the last axes, flatten, squeeze the axes of length 1 or
+    swap axes. A shape whose kind were drawn too would show such a mistake to some students'
+    seeds and hide it from others; with one shape of each kind, the drawn sizes cannot hide it.
+    """
+    vector = (int(rng.choice(sizes)),)
+    one_row = (1, int(rng.choice(sizes)))
+    different = tuple(int(n) for n in rng.choice(sizes, size=3, replace=False))
+    return [vector, one_row, different]
+
+
 def distinct_index(rng: np.random.Generator, shape: Sequence[int]) -> tuple[int, ...]:
     """An index into ``shape`` that no typical indexing mistake reaches by accident.
 

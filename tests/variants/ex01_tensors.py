@@ -81,4 +81,33 @@ VARIANTS = [
         "tf.random.truncated_normal(shape=shape, mean=mean, stddev=stddev)",
         "tf.random.truncated_normal은",
     ),
+    # Shape mistakes that show on some kinds of shape only: every student's draw has every kind.
+    Variant(
+        E,
+        "ones_keeps_first_axis",
+        "return tf.ones(shape=shape, dtype=tf.float32)",
+        "return tf.ones(shape=shape[:1], dtype=tf.float32)",
+        "반환값의 shape이",
+    ),
+    Variant(
+        E,
+        "ones_squeezed",
+        "return tf.ones(shape=shape, dtype=tf.float32)",
+        "return tf.squeeze(tf.ones(shape=shape, dtype=tf.float32))",
+        "반환값의 shape이",
+    ),
+    Variant(
+        E,
+        "zeros_keeps_last_two_axes",
+        "return tf.zeros(shape=shape, dtype=tf.float32)",
+        "return tf.zeros(shape=shape[-2:], dtype=tf.float32)",
+        "반환값의 shape이",
+    ),
+    Variant(
+        E,
+        "normal_keeps_first_axis",
+        "tf.random.normal(shape=shape, mean=mean, stddev=stddev)",
+        "tf.random.normal(shape=shape[:1], mean=mean, stddev=stddev)",
+        "반환값의 shape이",
+    ),
 ]

@@ -39,4 +39,19 @@ VARIANTS = [
         "    return tf.add_n([a, b])\n",
         "tf.add_n은 shape이 모두 같은 텐서만",
     ),
+    # Shape mistakes that show on some kinds of shape only: every student's draw has every kind.
+    Variant(
+        E,
+        "square_flattened",
+        "    return tf.square(x)\n",
+        "    return tf.reshape(tf.square(x), [-1])\n",
+        "반환값의 shape이",
+    ),
+    Variant(
+        E,
+        "sqrt_squeezed",
+        "    return tf.sqrt(x)\n",
+        "    return tf.squeeze(tf.sqrt(x))\n",
+        "반환값의 shape이",
+    ),
 ]

@@ -139,4 +139,19 @@ VARIANTS = [
     del tape
     return grad""",
     ),
+    # Shape mistakes that show on some kinds of shape only: every student's draw has every kind.
+    Variant(
+        E,
+        "gradient_flattened",
+        "    return tape.gradient(y, x)",
+        "    return tf.reshape(tape.gradient(y, x), [-1])",
+        "반환한 그레이디언트의 shape이",
+    ),
+    Variant(
+        E,
+        "gradient_squeezed",
+        "    return tape.gradient(y, x)",
+        "    return tf.squeeze(tape.gradient(y, x))",
+        "반환한 그레이디언트의 shape이",
+    ),
 ]

@@ -20,7 +20,9 @@ LARGE = (400, 250)
     0.5, "make_ones / make_zeros: 다른 shape에서도 동작", "make_ones / make_zeros: other shapes"
 )
 def test_ones_zeros_other_shapes(submission, rng):
-    for shape in [(int(rng.integers(2, 6)),), (2, int(rng.integers(1, 4)), 3)]:
+    # kinds the public test has not shown, every time: an axis of length 1 inside, and 4-D
+    n, m = (int(k) for k in rng.choice(range(2, 6), size=2, replace=False))
+    for shape in [(n, 1, m), (m, n, 2, 1)]:
         expect_close(
             expect_tensor(submission.call("make_ones", shape), shape), np.ones(shape),
             Msg("shape 인자를 그대로 전달하세요.", "Pass the shape argument through."),

@@ -1,10 +1,12 @@
 """Hidden graders for ex04_gradient_tape: other shapes, scalars, many random functions."""
 
+import itertools
+
 import numpy as np
 
 from grader.course.messages import Msg
 from grader.graders import function_specs as fs
-from grader.graders.checks import check, expect_close
+from grader.graders.checks import check, expect_close, shapes_of_every_kind
 from grader.graders.helpers.ex04_gradient_tape import (
     TAPE_HINT,
     WATCH_HINT,
@@ -34,18 +36,6 @@ VARIABLE_CHANGED = Msg(
     "grad_square_of_variable changed the variable it was given. Only compute the gradient and "
     "leave the variable as it is.",
 )
-
-
-def random_shape(rng: np.random.Generator, max_dims: int = 2) -> tuple[int, ...]:
-    """A shape of one to ``max_dims`` axes and at least two elements.
-
-    Two elements at least, so summing f(x) differs from averaging it, and a coupled function
-    has a Jacobian that is not diagonal.
-    """
-    while True:
-        shape = tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(1, max_dims + 1)))
-        if int(np.prod(shape)) >= 2:
-            return shape
 
 
 def other_shapes(rng: np.random.Generator) -> list[tuple[int, ...]]:
@@ -92,8 +82,9 @@ def check_gradient(submission, spec, x_ref, x: np.ndarray) -> None:
 )
 def test_gradient_function_families_constant(submission, rng):
     scalar_at = int(rng.integers(len(fs.ELEMENTWISE_KINDS)))  # one family on a scalar x
+    shapes = itertools.cycle(shapes_of_every_kind(rng))  # the other families: every kind
     for index, kind in enumerate(fs.ELEMENTWISE_KINDS):
-        shape = () if index == scalar_at else random_shape(rng, 3)
+        shape = () if index == scalar_at else next(shapes)
         spec = fs.random_spec(rng, kind)
         x = fs.sample_x(rng, shape)
         check_gradient(submission, spec, Const(x), x)
@@ -105,8 +96,8 @@ def test_gradient_function_families_constant(submission, rng):
     "gradient: functions that mix elements (sums, neighbour products, matmul)",
 )
 def test_gradient_coupled_functions(submission, rng):
-    for kind in fs.COUPLED_KINDS:
-        shape = random_shape(rng, 3)
+    # two elements at least in every shape: a coupled function's Jacobian is not diagonal
+    for kind, shape in zip(fs.COUPLED_KINDS, shapes_of_every_kind(rng), strict=True):
         spec = fs.random_spec(rng, kind, size=int(np.prod(shape)))
         x = fs.sample_x(rng, shape)
         check_gradient(submission, spec, Const(x), x)
@@ -114,7 +105,8 @@ def test_gradient_coupled_functions(submission, rng):
 
 @points(2, "gradient: 변수 입력", "gradient: variable inputs")
 def test_gradient_variable_inputs(submission, rng):
-    for kind in rng.choice(fs.ELEMENTWISE_KINDS, size=3, replace=False):
+    kinds = rng.choice(fs.ELEMENTWISE_KINDS, size=3, replace=False)
+    for kind, shape in zip(kinds, shapes_of_every_kind(rng), strict=True):
         spec = fs.random_spec(rng, str(kind))
-        x = fs.sample_x(rng, random_shape(rng))
+        x = fs.sample_x(rng, shape)
         check_gradient(submission, spec, submission.variable(x), x)

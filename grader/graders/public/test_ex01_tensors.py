@@ -3,7 +3,14 @@
 import numpy as np
 
 from grader.course.messages import Msg
-from grader.graders.checks import check, distinct_index, expect_close, expect_kind, expect_tensor
+from grader.graders.checks import (
+    check,
+    distinct_index,
+    expect_close,
+    expect_kind,
+    expect_tensor,
+    shapes_of_every_kind,
+)
 from grader.graders.helpers.ex01_tensors import (
     check_index_tuple,
     check_not_constant,
@@ -15,24 +22,15 @@ from grader.graders.meta import points
 EXERCISE = "ex01_tensors"
 
 
-def small_shape(rng: np.random.Generator) -> tuple[int, ...]:
-    return tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(1, 4)))
-
-
-def random_shape(rng: np.random.Generator) -> tuple[int, ...]:
-    """A small shape of at least two elements: enough to tell a random tensor from a constant."""
-    return tuple(int(n) for n in rng.integers(2, 5, size=rng.integers(1, 4)))
-
-
 @points(
     0.5, "make_ones: 1로 채운 float32 상수 텐서", "make_ones: a float32 constant tensor of ones"
 )
 def test_make_ones(submission, rng):
-    shape = small_shape(rng)
-    values = expect_tensor(submission.call("make_ones", shape), shape)
-    expect_close(
-        values, np.ones(shape), Msg("모든 원소가 1이어야 합니다.", "Every element must be 1.")
-    )
+    for shape in shapes_of_every_kind(rng):
+        values = expect_tensor(submission.call("make_ones", shape), shape)
+        expect_close(
+            values, np.ones(shape), Msg("모든 원소가 1이어야 합니다.", "Every element must be 1.")
+        )
 
 
 @points(
@@ -41,18 +39,18 @@ def test_make_ones(submission, rng):
     "make_zeros: a float32 constant tensor of zeros",
 )
 def test_make_zeros(submission, rng):
-    shape = small_shape(rng)
-    values = expect_tensor(submission.call("make_zeros", shape), shape)
-    expect_close(
-        values, np.zeros(shape), Msg("모든 원소가 0이어야 합니다.", "Every element must be 0.")
-    )
+    for shape in shapes_of_every_kind(rng):
+        values = expect_tensor(submission.call("make_zeros", shape), shape)
+        expect_close(
+            values, np.zeros(shape), Msg("모든 원소가 0이어야 합니다.", "Every element must be 0.")
+        )
 
 
 @points(0.5, "make_normal: 정규 분포 랜덤 텐서의 shape과 dtype", "make_normal: shape and dtype")
 def test_make_normal_shape(submission, rng):
-    shape = random_shape(rng)
-    values = expect_tensor(submission.call("make_normal", shape), shape)
-    check_not_constant(values, "make_normal", "tf.random.normal")
+    for shape in shapes_of_every_kind(rng):  # two elements at least: a constant shows
+        values = expect_tensor(submission.call("make_normal", shape), shape)
+        check_not_constant(values, "make_normal", "tf.random.normal")
 
 
 @points(

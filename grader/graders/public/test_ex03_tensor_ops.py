@@ -3,7 +3,13 @@
 import numpy as np
 
 from grader.course.messages import Msg
-from grader.graders.checks import close_enough, expect_close, expect_tensor, fail
+from grader.graders.checks import (
+    close_enough,
+    expect_close,
+    expect_tensor,
+    fail,
+    shapes_of_every_kind,
+)
 from grader.graders.helpers.ex03_tensor_ops import diagnose_listing, f32, listing_3_9_expected
 from grader.graders.meta import points
 from grader.wire.protocol import Const
@@ -11,33 +17,31 @@ from grader.wire.protocol import Const
 EXERCISE = "ex03_tensor_ops"
 
 
-def small_shape(rng: np.random.Generator) -> tuple[int, ...]:
-    return tuple(int(n) for n in rng.integers(2, 6, size=rng.integers(1, 4)))
-
-
 @points(0.5, "square: 원소별 제곱", "square: element-wise square")
 def test_square(submission, rng):
-    x = f32(rng.normal(size=small_shape(rng)) * 3)
-    values = expect_tensor(submission.call("square", Const(x)), x.shape)
-    expect_close(
-        values,
-        x**2,
-        Msg("tf.square로 각 원소를 제곱하세요.", "Square every element with tf.square."),
-    )
+    for shape in shapes_of_every_kind(rng):
+        x = f32(rng.normal(size=shape) * 3)
+        values = expect_tensor(submission.call("square", Const(x)), x.shape)
+        expect_close(
+            values,
+            x**2,
+            Msg("tf.square로 각 원소를 제곱하세요.", "Square every element with tf.square."),
+        )
 
 
 @points(0.5, "sqrt: 원소별 제곱근", "sqrt: element-wise square root")
 def test_sqrt(submission, rng):
-    x = f32(rng.uniform(0.1, 10.0, size=small_shape(rng)))
-    values = expect_tensor(submission.call("sqrt", Const(x)), x.shape)
-    expect_close(
-        values,
-        np.sqrt(x),
-        Msg(
-            "tf.sqrt로 각 원소의 제곱근을 구하세요.",
-            "Take the square root of every element with tf.sqrt.",
-        ),
-    )
+    for shape in shapes_of_every_kind(rng):
+        x = f32(rng.uniform(0.1, 10.0, size=shape))
+        values = expect_tensor(submission.call("sqrt", Const(x)), x.shape)
+        expect_close(
+            values,
+            np.sqrt(x),
+            Msg(
+                "tf.sqrt로 각 원소의 제곱근을 구하세요.",
+                "Take the square root of every element with tf.sqrt.",
+            ),
+        )
 
 
 @points(0.5, "add: 원소별 덧셈 (브로드캐스팅 포함)", "add: element-wise sum (with broadcasting)")
