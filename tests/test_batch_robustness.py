@@ -54,6 +54,22 @@ def test_output_folders_never_collide():
     assert display_name("tab\tname") == "tab\\x09name"
 
 
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("esc\x1b[2Jname", "esc\\x1b[2Jname"),  # C0: clears an instructor's terminal
+        ("csi\x9b2Jname", "csi\\x9b2Jname"),  # C1: the one-character escape of some terminals
+        ("kim\u202etxt.exe", "kim\\u202etxt.exe"),  # bidirectional override: reorders the line
+        ("lee\u2066x\u2069", "lee\\u2066x\\u2069"),  # bidirectional isolate
+        ("park\u200bjiwoo", "park\\u200bjiwoo"),  # zero-width: two names that look alike
+        ("choi\ufeff", "choi\\ufeff"),  # a byte order mark
+        ("two\u2028lines", "two\\u2028lines"),  # a line separator
+    ],
+)
+def test_a_name_is_shown_with_every_character_that_would_not_show_escaped(name, shown):
+    assert display_name(name) == shown
+
+
 def test_output_folder_never_inside_what_students_handed_in(tmp_path: Path):
     subs = tmp_path / "subs"
     (subs / "alice").mkdir(parents=True)

@@ -10,12 +10,16 @@ collide with another student's or with a class file (``output_folder``).
 from __future__ import annotations
 
 import os
+import unicodedata
 from urllib.parse import quote
 
 # Files ``course grade`` writes at the top of OUT: a student folder must never take their place.
 CLASS_FILES = frozenset({"grades.csv", "report.html"})
 _ESCAPE = "@"  # output folders of renamed students start with it; no unrenamed one does
-_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+# Characters a terminal or a page does not show as themselves: controls (C0, DEL and C1, where
+# U+009B starts an escape sequence in some terminals), format characters (bidirectional
+# overrides that reorder the rest of a line, zero-width characters) and line separators.
+_UNSHOWN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def _raw(name: str) -> bytes:
@@ -33,7 +37,8 @@ def is_text(name: str) -> bool:
 
 def display_name(name: str) -> str:
     """The name as text to print: UTF-8 as it is, other bytes read as CP949 (Korean Windows)
-    where they are valid CP949, else shown as ``\\xNN``; control characters escaped."""
+    where they are valid CP949, else shown as ``\\xNN``; characters that would not show as
+    themselves (controls, bidirectional and zero-width format characters) escaped."""
     if is_text(name):
         text = name
     else:
@@ -42,7 +47,14 @@ def display_name(name: str) -> str:
             text = raw.decode("cp949")
         except UnicodeDecodeError:
             text = raw.decode("utf-8", "backslashreplace")
-    return text.translate(_CONTROL)
+    return "".join(_escaped(c) if unicodedata.category(c) in _UNSHOWN else c for c in text)
+
+
+def _escaped(character: str) -> str:
+    code = ord(character)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def output_folder(name: str) -> str:
