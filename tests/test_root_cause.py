@@ -53,6 +53,7 @@ FOLDER = {
     ),
 }
 EXERCISES = list(EXERCISE_IDS[:6])
+EX01 = "ex01_tensors"
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +189,35 @@ def test_course_check_prints_each_cause_once(records, config):
     assert len([c for c in crosses if "ex03_tensor_ops" in c]) == 1 < len(failed_ex03)
     assert sum("문법 오류" in line for line in lines) == 1
     assert f"같은 원인으로 실패한 테스트 {len(failed_ex03) - 1}개 더" in "\n".join(lines)
+
+
+# ------------------------------------------------ a function that hangs or ends its process
+@pytest.mark.slow
+def test_a_hanging_or_crashing_function_is_reported_once(tmp_path):
+    """Every test that calls a function that runs out of time (after the first timeout its
+    calls fail without running) or ends its process fails for one reason: said once."""
+    from tests.batch_helpers import XDIST_WORKER, course_file, load, run_grade, write_class
+
+    hangs = replaced(
+        EX01, "    return tf.ones(shape=shape, dtype=tf.float32)", "    while True:\n        pass"
+    )
+    crashes = replaced(
+        "ex03_tensor_ops", "    return tf.square(x)", "    import os\n\n    os._exit(3)"
+    )
+    write_class(tmp_path / "subs", {"kim": {EX01: hangs, "ex03_tensor_ops": crashes}})
+    course = course_file(tmp_path / "course", 69000 + 100 * XDIST_WORKER, call_s=1)
+    result = run_grade(tmp_path / "subs", tmp_path / "out", course, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    tests = load(tmp_path / "out", "kim")["tests"]
+    for exercise, said in (
+        (EX01, "제한 시간 안에 끝나지 않았습니다"),
+        ("ex03_tensor_ops", "비정상 종료"),
+    ):
+        failed = [
+            t for t in tests if t["extra_data"]["exercise"] == exercise and t["status"] == "failed"
+        ]
+        explained = [t for t in failed if said in t["output"]]
+        pointing = [t for t in failed if "같은 원인으로 실패했습니다" in t["output"]]
+        assert len(explained) == 1, [t["output"][:80] for t in failed]
+        assert len(pointing) >= 1, [t["output"][:80] for t in failed]

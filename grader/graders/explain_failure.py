@@ -376,11 +376,12 @@ def _missing(name: str, notebook_cells: bool) -> Msg:
     )
 
 
-def failure_cause(failure: StudentFailure) -> str:
+def failure_cause(failure: StudentFailure, function: str = "") -> str:
     """The root cause a failure shares with every other test it fails in the same exercise:
     the file (missing, unreadable, broken at load), the missing or unfinished function, the
-    student's line that raised; empty where each failure stands alone (a timeout or a crash
-    is one call's)."""
+    student's line that raised, the called ``function`` that ran out of time or memory, ended
+    its process or returned too much (after its first timeout a function's calls fail without
+    running); empty where each failure stands alone."""
     match failure.category:
         case "no_file" | "load" | "sandbox":
             return failure.category
@@ -388,6 +389,8 @@ def failure_cause(failure: StudentFailure) -> str:
             return f"{failure.category}|{failure.message}"
         case "exception":
             return f"exception|{failure.exc_type}|{student_line(failure)}"
+        case "timeout" | "crash" | "memory" | "too_large" if function:
+            return f"{failure.category}|{function}|{failure.message}"
     return ""
 
 

@@ -170,7 +170,7 @@ class GradingPlugin:
             failure = error.failure
             detail = failure.message if failure.category == "sandbox" else ""
             message = explain_failure(exercise, failure, notebook_cells=notebook_cells)
-            return message, detail, failure.category, failure_cause(failure)
+            return message, detail, failure.category, failure_cause(failure, error.function)
         if isinstance(error, ProtocolError):  # the student's process answered nonsense
             return PROTOCOL_ERROR, "", "protocol", ""
         detail = call.excinfo.exconly() if call.excinfo is not None else "unknown failure"

@@ -56,7 +56,7 @@ class Submission:
         assert self._transport is not None
         reply: Reply = decode_reply(self._transport.request(request.encode()))
         self.output.add(reply.output)
-        return reply.unwrap()
+        return reply.unwrap(request.function if isinstance(request, CallRequest) else "")
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Value:
         """Call ``function`` in the student's module; raise StudentError if it fails."""

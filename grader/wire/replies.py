@@ -52,11 +52,13 @@ class StudentFailure:
 
 
 class StudentError(Exception):
-    """Raised in a grader when the student's code failed instead of returning."""
+    """Raised in a grader when the student's code failed instead of returning; ``function``
+    is the student function the grader called ("" when the failure came before any call)."""
 
-    def __init__(self, failure: StudentFailure):
+    def __init__(self, failure: StudentFailure, function: str = ""):
         super().__init__(f"{failure.category}: {failure.exc_type}: {failure.message}")
         self.failure = failure
+        self.function = function
 
 
 class WireFailure(Wire):
@@ -114,9 +116,10 @@ class Reply:
     failure: StudentFailure | None
     output: str = ""
 
-    def unwrap(self) -> Value:
+    def unwrap(self, function: str = "") -> Value:
+        """The value, or ``StudentError`` naming the ``function`` called."""
         if self.failure is not None:
-            raise StudentError(self.failure)
+            raise StudentError(self.failure, function)
         assert self.value is not None
         return self.value
 
