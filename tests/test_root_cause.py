@@ -195,7 +195,8 @@ def test_course_check_prints_each_cause_once(records, config):
 @pytest.mark.slow
 def test_a_hanging_or_crashing_function_is_reported_once(tmp_path):
     """Every test that calls a function that runs out of time (after the first timeout its
-    calls fail without running) or ends its process fails for one reason: said once."""
+    calls fail without running) or ends its process, or reaches a file whose top-level code
+    ends its process, fails for one reason: said once."""
     from tests.batch_helpers import XDIST_WORKER, course_file, load, run_grade, write_class
 
     hangs = replaced(
@@ -204,16 +205,20 @@ def test_a_hanging_or_crashing_function_is_reported_once(tmp_path):
     crashes = replaced(
         "ex03_tensor_ops", "    return tf.square(x)", "    import os\n\n    os._exit(3)"
     )
-    write_class(tmp_path / "subs", {"kim": {EX01: hangs, "ex03_tensor_ops": crashes}})
+    ends_at_load = solution("ex02_assign") + "\nimport os\n\nos._exit(3)\n"
+    files = {EX01: hangs, "ex02_assign": ends_at_load, "ex03_tensor_ops": crashes}
+    write_class(tmp_path / "subs", {"kim": files})
     course = course_file(tmp_path / "course", 69000 + 100 * XDIST_WORKER, call_s=1)
     result = run_grade(tmp_path / "subs", tmp_path / "out", course, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
 
     tests = load(tmp_path / "out", "kim")["tests"]
-    for exercise, said in (
-        (EX01, "제한 시간 안에 끝나지 않았습니다"),
+    cases = [
+        (EX01, "제한 시간 안에"),
+        ("ex02_assign", "비정상 종료"),
         ("ex03_tensor_ops", "비정상 종료"),
-    ):
+    ]
+    for exercise, said in cases:
         failed = [
             t for t in tests if t["extra_data"]["exercise"] == exercise and t["status"] == "failed"
         ]

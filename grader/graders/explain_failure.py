@@ -379,9 +379,10 @@ def _missing(name: str, notebook_cells: bool) -> Msg:
 def failure_cause(failure: StudentFailure, function: str = "") -> str:
     """The root cause a failure shares with every other test it fails in the same exercise:
     the file (missing, unreadable, broken at load), the missing or unfinished function, the
-    student's line that raised, the called ``function`` that ran out of time or memory, ended
-    its process or returned too much (after its first timeout a function's calls fail without
-    running); empty where each failure stands alone."""
+    student's line that raised, the called ``function`` (or, "" before any call, the file's
+    top-level code) that ran out of time or memory, ended its process or returned too much
+    (after its first timeout a function's calls fail without running); empty where each
+    failure stands alone."""
     match failure.category:
         case "no_file" | "load" | "sandbox":
             return failure.category
@@ -389,7 +390,7 @@ def failure_cause(failure: StudentFailure, function: str = "") -> str:
             return f"{failure.category}|{failure.message}"
         case "exception":
             return f"exception|{failure.exc_type}|{student_line(failure)}"
-        case "timeout" | "crash" | "memory" | "too_large" if function:
+        case "timeout" | "crash" | "memory" | "too_large":
             return f"{failure.category}|{function}|{failure.message}"
     return ""
 
