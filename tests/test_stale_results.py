@@ -29,6 +29,25 @@ def test_fingerprint_follows_the_graders(tmp_path: Path):
     assert package_fingerprint(package) != before
 
 
+def test_fingerprint_follows_the_graders_data_of_any_kind(tmp_path: Path):
+    """Data beside the code changes results too: the weights a partial run scores by, the
+    report templates, pytest's settings; bytecode caches do not."""
+    package = tmp_path / "grader"
+    shutil.copytree(Path(grader.__file__).parent, package)
+    before = package_fingerprint(package)
+    cache = package / "graders" / "__pycache__"
+    cache.mkdir(exist_ok=True)
+    (cache / "stale.cpython-311.pyc").write_bytes(b"compiled")
+    assert package_fingerprint(package) == before
+    for data in ("graders/public/weights.json", "reports/templates/feedback.html.j2"):
+        changed = package / data
+        original = changed.read_bytes()
+        changed.write_bytes(original + b"\n")
+        assert package_fingerprint(package) != before, data
+        changed.write_bytes(original)
+    assert package_fingerprint(package) == before
+
+
 def test_fingerprint_follows_files_settings_and_gpu(tmp_path: Path, config):
     folder = tmp_path / "s"
     write_class(tmp_path, {"s": {EX01: solution(EX01)}})

@@ -18,7 +18,6 @@ import grader
 from grader.course.config import CourseConfig
 from grader.course.exercises import EXERCISE_IDS, find_exercise_file
 
-_GRADER_FILES = ("*.py", "*.ini", "*.j2")
 _MAX_FILE_BYTES = 64 * 1024 * 1024  # larger than anything graded: hash only their size
 
 
@@ -29,9 +28,11 @@ def grader_fingerprint() -> str:
 
 
 def package_fingerprint(package: Path) -> str:
-    """Hash of every file of a grader package that can change a result or a report."""
+    """Hash of every file of a grader package: code, and the data a result or a report is
+    made from (weights, templates, pytest's settings) whatever its kind; only the bytecode
+    caches, made from the code, are left out."""
     digest = hashlib.sha256(grader.__version__.encode())
-    files = sorted({p for pattern in _GRADER_FILES for p in package.rglob(pattern)})
+    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for path in files:
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
