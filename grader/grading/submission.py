@@ -22,6 +22,7 @@ from grader.wire.requests import (
     NewRequest,
     ReadRequest,
     encode_argument,
+    function_of,
 )
 from grader.wire.values import ProtocolError, Ref, Value, encode_array
 
@@ -56,7 +57,7 @@ class Submission:
         assert self._transport is not None
         reply: Reply = decode_reply(self._transport.request(request.encode()))
         self.output.add(reply.output)
-        return reply.unwrap(request.function if isinstance(request, CallRequest) else "")
+        return reply.unwrap(function_of(request))
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Value:
         """Call ``function`` in the student's module; raise StudentError if it fails."""

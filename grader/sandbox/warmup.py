@@ -33,7 +33,7 @@ _warmed = False
 
 def can_warm_up() -> bool:
     """Whether no CUDA driver can be touched: this zygote hides every GPU (see
-    ``sandbox_environment``) and the host has no NVIDIA device at all."""
+    ``sandbox_environment``) and the host has no GPU device node at all."""
     return (
         os.environ.get("CUDA_VISIBLE_DEVICES") == ""
         and not gpu_device_present()

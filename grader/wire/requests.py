@@ -181,8 +181,13 @@ def decode_request(raw: bytes) -> Request:
         raise ProtocolError(f"malformed request: {str(exc)[:300]}") from None
 
 
-def called_function(raw: bytes) -> str:
-    """The student function a request's bytes call ("" for any other request): what a time
-    limit that fails a function's later calls, in the sandbox or in-process, is keyed by."""
-    request = decode_request(raw)
+def function_of(request: Request) -> str:
+    """The student function ``request`` calls ("" for any other request): what a time limit
+    that fails a function's later calls (in the sandbox or in-process) and a failure's root
+    cause are keyed by."""
     return request.function if isinstance(request, CallRequest) else ""
+
+
+def called_function(raw: bytes) -> str:
+    """``function_of`` the request in ``raw``."""
+    return function_of(decode_request(raw))
