@@ -7,7 +7,7 @@ from __future__ import annotations
 import socket
 import subprocess
 
-from grader.sandbox import CONTROL_FD_ENV
+from grader.sandbox import CONTROL_FD_ENV, ZYGOTE_ARGS
 from grader.sandbox.interpreter import NEUTRAL_CWD, python_command
 from grader.sandbox.remote import sandbox_environment
 
@@ -17,7 +17,7 @@ def test_a_zygote_whose_grader_left_during_start_up_exits_without_a_traceback() 
     ours.close()  # the grader is gone before the zygote could say it is ready
     env = {**sandbox_environment(False), CONTROL_FD_ENV: str(theirs.fileno())}
     zygote = subprocess.run(
-        python_command("-m", "grader.sandbox.zygote"), pass_fds=[theirs.fileno()], env=env,
+        python_command(*ZYGOTE_ARGS), pass_fds=[theirs.fileno()], env=env,
         cwd=NEUTRAL_CWD, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     theirs.close()

@@ -9,3 +9,6 @@ CONTROL_FD_ENV = "COURSE_ZYGOTE_FD"
 # "0": the zygote skips its warm-up (grader.sandbox.warmup), which pays off over many children
 # and costs more than it saves for the one child of a `course check`.
 WARM_UP_ENV = "COURSE_ZYGOTE_WARM_UP"
+# The zygote's command line (after the interpreter): ``main`` called from a one-line ``-c``
+# module, so that a child's stack starts a few short frames deep (see zygote.ChildLife).
+ZYGOTE_ARGS = ("-c", "from grader.sandbox.zygote import main; main()")

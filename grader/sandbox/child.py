@@ -40,6 +40,12 @@ def _flush() -> None:
             stream.flush()
 
 
+def _start_fresh(seed: int) -> None:
+    fresh_eager_context()
+    single_threaded(tf)
+    _seed_everything(seed)
+
+
 def _seed_everything(seed: int) -> None:
     """Same student, same run: the same random numbers, so re-grading gives the same result."""
     random.seed(seed)
@@ -48,9 +54,7 @@ def _seed_everything(seed: int) -> None:
 
 
 def serve(sock: socket.socket, seed: int) -> None:
-    fresh_eager_context()
-    single_threaded(tf)
-    _seed_everything(seed)
+    _start_fresh(seed)
     agents: dict[str, Agent] = {}
     while True:
         try:
@@ -84,26 +88,36 @@ def _memory_failure(reply: WireReply) -> WireReply:
 
 
 def _handle(request: Request, agents: dict[str, Agent]) -> WireReply:
-    """Answer one validated request; an exercise that was never loaded is a ProtocolError."""
-    if isinstance(request, LoadRequest):
-        agent = agents[request.exercise] = Agent(capture=_no_capture)
-        try:
-            raw = base64.b64decode(request.source, validate=True)
-        except binascii.Error:
-            raise ProtocolError("the source is not base64") from None
-        try:
-            source = source_from_bytes(raw, request.filename)
-        except LoadError as exc:
-            return failed("load", exc_type="LoadError", message=str(exc))
-        return agent.load_source(source, request.exercise, request.filename)
-    agent = agents.get(request.exercise)
-    if agent is None:
-        raise ProtocolError(f"exercise {request.exercise!r} was not loaded")
-    return agent.handle(request)
+    """Answer one validated request; an exercise that was never loaded is a ProtocolError.
+    (Requests for an agent come first: this frame stays short under every student call.)"""
+    if not isinstance(request, LoadRequest):
+        agent = agents.get(request.exercise)
+        if agent is None:
+            raise ProtocolError(f"exercise {request.exercise!r} was not loaded")
+        return agent.handle(request)
+    return _load(request, agents)
+
+
+def _load(request: LoadRequest, agents: dict[str, Agent]) -> WireReply:
+    agent = agents[request.exercise] = Agent(capture=_no_capture)
+    try:
+        raw = base64.b64decode(request.source, validate=True)
+    except binascii.Error:
+        raise ProtocolError("the source is not base64") from None
+    try:
+        source = source_from_bytes(raw, request.filename)
+    except LoadError as exc:
+        return failed("load", exc_type="LoadError", message=str(exc))
+    return agent.load_source(source, request.exercise, request.filename)
 
 
 def run_child(sock_fd: int, out_fd: int, seed: int) -> None:
     """Entry point in the forked child, after confinement: wire stdio to the output pipe."""
+    _stdio_to(out_fd)
+    serve(socket.socket(fileno=sock_fd), seed)
+
+
+def _stdio_to(out_fd: int) -> None:
     os.dup2(out_fd, 1)
     os.dup2(out_fd, 2)
     os.close(out_fd)
@@ -116,4 +130,3 @@ def run_child(sock_fd: int, out_fd: int, seed: int) -> None:
     sys.stderr = io.TextIOWrapper(
         os.fdopen(2, "wb", buffering=0), encoding="utf-8", line_buffering=True
     )
-    serve(socket.socket(fileno=sock_fd), seed)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from grader.course.config import CourseConfig
 from grader.course.tfenv import QUIET_ENV
-from grader.sandbox import CONTROL_FD_ENV, WARM_UP_ENV
+from grader.sandbox import CONTROL_FD_ENV, WARM_UP_ENV, ZYGOTE_ARGS
 from grader.sandbox.confine import ConfinePlan, ConfineReport, merge_reports
 from grader.sandbox.interpreter import NEUTRAL_CWD, python_command
 from grader.student.loader import load_seconds, source_limit
@@ -148,7 +148,7 @@ class ZygoteClient:
         if not warm_up:
             env[WARM_UP_ENV] = "0"
         self.process = subprocess.Popen(
-            python_command("-m", "grader.sandbox.zygote"),
+            python_command(*ZYGOTE_ARGS),
             pass_fds=[theirs.fileno()],
             env=env,
             stdin=subprocess.DEVNULL,

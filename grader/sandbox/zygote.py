@@ -1,7 +1,7 @@
 """The zygote: a warm process that has imported TensorFlow and forks one sandbox child per
 student on request.
 
-It is started with ``python -m grader.sandbox.zygote`` by a grading worker, so it shares no
+It is started by a grading worker (``grader.sandbox.ZYGOTE_ARGS``, which call ``main``), so it shares no
 memory with the worker (no hidden grader is ever loaded here). It never initialises CUDA, so a
 child can still use the GPU after the fork. Control messages arrive on a SOCK_SEQPACKET socket
 together with the child's file descriptors (SCM_RIGHTS).
@@ -18,10 +18,9 @@ import pkgutil
 import select
 import signal
 import socket
-import sys
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from grader.course.tfenv import quiet_tensorflow
 from grader.sandbox import CONTROL_FD_ENV, WARM_UP_ENV
@@ -145,25 +144,63 @@ def _read_report(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _run_child(
-    plan: ConfinePlan, procs: list[str], report: ConfineReport, fds: tuple[int, int, int], seed: int
-) -> None:
-    """The forked child: confine, report, then serve the grader (never returns)."""
-    report_fd, sock_fd, out_fd = fds
-    code, reported = 0, False
+@dataclass
+class ChildLife:
+    """What a forked child does, once the zygote's frames it was forked in have returned.
+
+    TensorFlow records the Python stack, line numbers and all, with every eager op it runs, and
+    finding a frame's line costs time in proportion to how far into its function the frame
+    stands. Student code called from under the zygote's serve loop, its module body and runpy
+    paid that for each of about 20 frames on every op: a fifth of a training step's time.
+    ``spawn`` therefore returns this to ``main`` in the child, which lives it on a stack a few
+    short frames deep."""
+
+    control: socket.socket
+    report_read: int
+    plan: ConfinePlan
+    procs: list[str]
+    report: ConfineReport
+    fds: tuple[int, int, int]  # report, socket, output
+    seed: int
+
+    def live(self) -> NoReturn:
+        """Confine, report, then serve the grader; exits and never returns."""
+        code = SETUP_FAILED
+        try:
+            if self._confined():
+                code = _served(self.fds[1], self.fds[2], self.seed)
+        finally:
+            os._exit(code)
+
+    def _confined(self) -> bool:
+        """Confine this child and send the report; False (the report so far sent, for the
+        instructor) when confinement failed."""
+        report_fd, _, out_fd = self.fds
+        try:
+            self.control.close()
+            os.close(self.report_read)
+            confine(self.plan, self.procs, self.report)
+            os.write(out_fd, b"")  # the pipe must still be open after confinement
+        except BaseException:
+            with contextlib.suppress(OSError):
+                self.report.send(report_fd)
+            return False
+        try:
+            self.report.send(report_fd)
+            os.close(report_fd)  # closed before any student code runs: nothing can add to it
+        except BaseException:
+            return False
+        return True
+
+
+def _served(sock_fd: int, out_fd: int, seed: int) -> int:
+    """The child's exit status once it has served the grader (a short frame under student
+    code, see ``ChildLife``)."""
     try:
-        confine(plan, procs, report)
-        os.write(out_fd, b"")  # the pipe must still be open after confinement
-        report.send(report_fd)
-        reported = True
-        os.close(report_fd)  # closed before any student code runs: nothing can add to it
         run_child(sock_fd, out_fd, seed)
     except BaseException:
-        code = SETUP_FAILED
-        if not reported:  # what held before the failure, for the instructor
-            with contextlib.suppress(OSError):
-                report.send(report_fd)
-    os._exit(code)
+        return SETUP_FAILED
+    return 0
 
 
 @dataclass
@@ -200,8 +237,9 @@ class Zygote:
             self.pid_namespaces.restore()
         return pid, refused
 
-    def spawn(self, request: dict[str, Any], fds: list[int]) -> dict[str, Any]:
-        """Fork one child; answer once it is confined, with its report."""
+    def spawn(self, request: dict[str, Any], fds: list[int]) -> dict[str, Any] | ChildLife:
+        """Fork one child; answer once it is confined, with its report. In the child, return
+        its ``ChildLife``."""
         sock_fd, out_fd = fds
         plan = ConfinePlan(**request["plan"])
         group = self.cgroups.create(plan.memory_mb * 1024 * 1024)
@@ -213,13 +251,12 @@ class Zygote:
             else:
                 report.held("user_namespace")
         pid, refused = self._fork_child()
-        if pid == 0:  # the child: never returns
-            self.control.close()
-            os.close(report_read)
+        if pid == 0:  # the child: its life is lived by ``main``, see ChildLife
             if not refused:
                 report.held("pid_namespace")
             procs = group.procs_files if group is not None else []
-            _run_child(plan, procs, report, (report_write, sock_fd, out_fd), request["seed"])
+            fds = (report_write, sock_fd, out_fd)
+            return ChildLife(self.control, report_read, plan, procs, report, fds, request["seed"])
         for fd in (sock_fd, out_fd, report_write):
             os.close(fd)
         try:
@@ -301,28 +338,34 @@ class Zygote:
             self.reap()
         self.reap()
 
-    def serve(self) -> None:
+    def serve(self) -> ChildLife | None:
+        """Serve the worker until it goes. In a child forked meanwhile, return its life."""
         if not self._send({"ready": True, "pid": os.getpid()}):
-            return
+            return None
+        child = None
         try:
-            self._serve()
+            child = self._serve()
+            return child
         finally:
-            for group in self.leftover_groups:
-                group.kill_all()
-                group.remove()
+            if child is None:  # the zygote ends (a child leaves the zygote's groups alone)
+                for group in self.leftover_groups:
+                    group.kill_all()
+                    group.remove()
 
-    def _serve(self) -> None:
+    def _serve(self) -> ChildLife | None:
         while True:
             try:
                 message, fds, _, _ = socket.recv_fds(self.control, 65536, 4)
             except OSError:
-                return
+                return None
             if not message:
-                return
+                return None
             request = json.loads(message)
             self.reap()
             if request["op"] == "spawn":
                 reply = self.spawn(request, fds)
+                if isinstance(reply, ChildLife):
+                    return reply
             elif request["op"] == "kill":
                 reply = self.kill(request)
             else:
@@ -358,11 +401,13 @@ def _children_of(parent: int) -> list[int]:
 
 
 def main() -> None:
+    child = _serve_the_worker()
+    if child is not None:  # in a forked child, on a short stack (see ChildLife)
+        child.live()
+
+
+def _serve_the_worker() -> ChildLife | None:
     prctl(PR_SET_CHILD_SUBREAPER, 1)
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     control = socket.socket(fileno=int(os.environ.pop(CONTROL_FD_ENV)))
-    Zygote(control).serve()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return Zygote(control).serve()
