@@ -41,6 +41,8 @@ def _flush() -> None:
 
 
 def _start_fresh(seed: int) -> None:
+    """A fresh eager context, one thread per op, seeded (out of ``serve``, whose frame stays
+    short under every student call)."""
     fresh_eager_context()
     single_threaded(tf)
     _seed_everything(seed)

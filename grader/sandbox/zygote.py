@@ -1,10 +1,10 @@
 """The zygote: a warm process that has imported TensorFlow and forks one sandbox child per
 student on request.
 
-It is started by a grading worker (``grader.sandbox.ZYGOTE_ARGS``, which call ``main``), so it shares no
-memory with the worker (no hidden grader is ever loaded here). It never initialises CUDA, so a
-child can still use the GPU after the fork. Control messages arrive on a SOCK_SEQPACKET socket
-together with the child's file descriptors (SCM_RIGHTS).
+It is started by a grading worker (``grader.sandbox.ZYGOTE_ARGS``, which call ``main``), so it
+shares no memory with the worker (no hidden grader is ever loaded here). It never initialises
+CUDA, so a child can still use the GPU after the fork. Control messages arrive on a
+SOCK_SEQPACKET socket together with the child's file descriptors (SCM_RIGHTS).
 """
 
 from __future__ import annotations
@@ -151,16 +151,18 @@ class ChildLife:
     TensorFlow records the Python stack, line numbers and all, with every eager op it runs, and
     finding a frame's line costs time in proportion to how far into its function the frame
     stands. Student code called from under the zygote's serve loop, its module body and runpy
-    paid that for each of about 20 frames on every op: a fifth of a training step's time.
-    ``spawn`` therefore returns this to ``main`` in the child, which lives it on a stack a few
-    short frames deep."""
+    paid that for 14 frames on every op: about a fifth of a training step's time. ``spawn``
+    therefore returns this to ``main`` in the child, which lives it on a stack a few short
+    frames deep."""
 
     control: socket.socket
     report_read: int
     plan: ConfinePlan
     procs: list[str]
     report: ConfineReport
-    fds: tuple[int, int, int]  # report, socket, output
+    report_fd: int
+    sock_fd: int
+    out_fd: int
     seed: int
 
     def live(self) -> NoReturn:
@@ -168,39 +170,29 @@ class ChildLife:
         code = SETUP_FAILED
         try:
             if self._confined():
-                code = _served(self.fds[1], self.fds[2], self.seed)
+                run_child(self.sock_fd, self.out_fd, self.seed)
+                code = 0
         finally:
             os._exit(code)
 
     def _confined(self) -> bool:
-        """Confine this child and send the report; False (the report so far sent, for the
-        instructor) when confinement failed."""
-        report_fd, _, out_fd = self.fds
+        """Confine this child and send the report; False when confinement failed (what held
+        before the failure is still reported, for the instructor)."""
+        reported = False
         try:
             self.control.close()
             os.close(self.report_read)
             confine(self.plan, self.procs, self.report)
-            os.write(out_fd, b"")  # the pipe must still be open after confinement
+            os.write(self.out_fd, b"")  # the pipe must still be open after confinement
+            self.report.send(self.report_fd)
+            reported = True
+            os.close(self.report_fd)  # closed before any student code runs: nothing can add to it
         except BaseException:
-            with contextlib.suppress(OSError):
-                self.report.send(report_fd)
-            return False
-        try:
-            self.report.send(report_fd)
-            os.close(report_fd)  # closed before any student code runs: nothing can add to it
-        except BaseException:
+            if not reported:
+                with contextlib.suppress(OSError):
+                    self.report.send(self.report_fd)
             return False
         return True
-
-
-def _served(sock_fd: int, out_fd: int, seed: int) -> int:
-    """The child's exit status once it has served the grader (a short frame under student
-    code, see ``ChildLife``)."""
-    try:
-        run_child(sock_fd, out_fd, seed)
-    except BaseException:
-        return SETUP_FAILED
-    return 0
 
 
 @dataclass
@@ -254,9 +246,10 @@ class Zygote:
         if pid == 0:  # the child: its life is lived by ``main``, see ChildLife
             if not refused:
                 report.held("pid_namespace")
-            procs = group.procs_files if group is not None else []
-            fds = (report_write, sock_fd, out_fd)
-            return ChildLife(self.control, report_read, plan, procs, report, fds, request["seed"])
+            return ChildLife(
+                self.control, report_read, plan, group.procs_files if group is not None else [],
+                report, report_write, sock_fd, out_fd, request["seed"],
+            )  # fmt: skip
         for fd in (sock_fd, out_fd, report_write):
             os.close(fd)
         try:
