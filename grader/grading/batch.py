@@ -240,7 +240,7 @@ def _worker_main(spec: WorkerSpec, conn: Connection) -> None:
                 conn.send(("ready", index, None, None))
                 if (student := conn.recv()) is _STOP:
                     return
-                if zygote.process.poll() is not None:  # killed between students: a fresh one
+                if not zygote.alive():  # killed between students: a fresh one
                     zygote.close()
                     zygote = ZygoteClient(gpu=spec.gpu)
                 folder = student_folder(config, spec.submissions, student)
@@ -251,7 +251,9 @@ def _worker_main(spec: WorkerSpec, conn: Connection) -> None:
 
         def graded(run: StudentRun[SandboxOpener]) -> None:
             sandbox = run.opener.sandbox
-            if zygote.process.poll() is not None:
+            if not zygote.alive():
+                with contextlib.suppress(OSError):  # its folder and pipe; the child died with it
+                    run.close()
                 conn.send(("requeue", index, run.student, "the sandbox zygote was killed"))
                 return
             try:

@@ -51,7 +51,7 @@ class SandboxSession:
     ) -> tuple[list[TestRecord], dict[str, ExerciseRun]]:
         """Run the public and hidden graders of ``exercises`` on the files in ``folder``: their
         records, and each exercise's log."""
-        if self._zygote is not None and self._zygote.process.poll() is not None:
+        if self._zygote is not None and not self._zygote.alive():
             self.close()  # the zygote died (e.g. killed by the OOM killer): start a new one
         if self._zygote is None:
             self._zygote = ZygoteClient(gpu=self.gpu)

@@ -41,10 +41,44 @@ from grader.wire.replies import failed
 from grader.wire.requests import LoadRequest, called_function
 
 ZYGOTE_START_S = 180
+CONTROL_REPLY_LIMIT = 65536
 
 
 class SandboxUnavailable(Exception):
     """The zygote could not be started: the grader itself cannot work."""
+
+
+class ZygoteLost(OSError):
+    """The zygote went away (killed, crashed) while the worker was talking to it.
+
+    An ``OSError``, as a failed send on its socket always was: whoever grades the student at
+    that moment re-queues them, and no student is ever failed for it."""
+
+
+def ask_zygote(control: socket.socket, request: dict, fds: list[int] | None = None) -> dict:
+    """One request on the zygote's control socket and its reply.
+
+    The zygote can be killed at any moment: before the request (the send fails) or while it
+    handles it (the socket reads as closed). Both raise ``ZygoteLost``, as does a reply that
+    cannot be read, never a decoding error that would pass for a bug in the grader."""
+    data = json.dumps(request).encode()
+    try:
+        if fds:
+            socket.send_fds(control, [data], fds)
+        else:
+            control.send(data)
+        reply = control.recv(CONTROL_REPLY_LIMIT)
+    except OSError as exc:
+        raise ZygoteLost(f"the sandbox zygote cannot be reached: {exc}") from None
+    if not reply:
+        raise ZygoteLost("the sandbox zygote closed its control socket (it was killed or crashed)")
+    try:
+        answer = json.loads(reply)
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        raise ZygoteLost("the sandbox zygote's reply could not be read")
+    return answer
 
 
 @dataclass(frozen=True)
@@ -159,6 +193,7 @@ class ZygoteClient:
             on_start(self.process)
         self.control = ours
         self.reported_refusals: set[str] = set()
+        self.lost = False
         self.control.settimeout(ZYGOTE_START_S)
         try:
             hello = json.loads(self.control.recv(4096) or b"{}")
@@ -174,12 +209,18 @@ class ZygoteClient:
         self.control.settimeout(60)
 
     def _ask(self, request: dict, fds: list[int] | None = None) -> dict:
-        data = json.dumps(request).encode()
-        if fds:
-            socket.send_fds(self.control, [data], fds)
-        else:
-            self.control.send(data)
-        return json.loads(self.control.recv(65536))
+        """``ask_zygote``, remembering a loss: a killed zygote's socket reads as closed a moment
+        before its exit can be waited for, and a student graded in that moment is re-queued
+        as well."""
+        try:
+            return ask_zygote(self.control, request, fds)
+        except ZygoteLost:
+            self.lost = True
+            raise
+
+    def alive(self) -> bool:
+        """Whether the zygote still serves: never found gone on its socket, and not exited."""
+        return not self.lost and self.process.poll() is None
 
     def spawn(
         self, plan: ConfinePlan, seed: int
@@ -301,10 +342,12 @@ class StudentSandbox:
         if child is None:
             return ""
         child.sock.close()
-        status = self.zygote.kill(child.pid)
-        child.drain.pump()
-        os.close(child.drain.fd)
-        _remove_host_folder(child.workdir)
+        try:
+            status = self.zygote.kill(child.pid)
+        finally:  # a lost zygote took its children with it (PDEATHSIG): the rest still goes
+            child.drain.pump()
+            os.close(child.drain.fd)
+            _remove_host_folder(child.workdir)
         return status
 
     def close(self) -> None:
