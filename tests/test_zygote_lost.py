@@ -69,7 +69,7 @@ def test_every_way_the_zygote_vanishes_during_a_request_is_zygote_lost(
         theirs.close()
 
 
-def test_a_zygote_killed_while_it_handles_a_request_is_lost_at_once() -> None:
+def test_a_zygote_killed_with_a_request_pending_is_lost_at_once() -> None:
     client = ZygoteClient(gpu=False, warm_up=False)
     pid = client.process.pid
     try:

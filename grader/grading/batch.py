@@ -251,15 +251,13 @@ def _worker_main(spec: WorkerSpec, conn: Connection) -> None:
 
         def graded(run: StudentRun[SandboxOpener]) -> None:
             sandbox = run.opener.sandbox
-            if not zygote.alive():
-                with contextlib.suppress(OSError):  # its folder and pipe; the child died with it
-                    run.close()
-                conn.send(("requeue", index, run.student, "the sandbox zygote was killed"))
-                return
             try:
-                run.close()
-            except OSError as exc:  # the zygote went away just now
+                run.close()  # the child's folder and pipe go even when the zygote is gone
+            except OSError as exc:  # the zygote went away during the clean-up
                 conn.send(("requeue", index, run.student, f"sandbox clean-up failed: {exc}"))
+                return
+            if not zygote.alive():  # it went away during this student's tests
+                conn.send(("requeue", index, run.student, "the sandbox zygote was killed"))
                 return
             try:
                 results = build_results(
